@@ -1,0 +1,75 @@
+// The operation table: everything the runtime needs to apply a provider rule to one call, read from the spec
+// (see specs/README.md for the x-bizchat-* extensions), so src/ never repeats a provider rule by hand.
+import { deref, eachOperation, parametersOf } from "./specs.mjs";
+
+const BINARY = (schema) => schema && (schema.contentMediaType || schema.format === "binary");
+
+function serversOf(spec, item, operation) {
+  const servers = operation.servers ?? item.servers ?? spec.servers ?? [{ url: "" }];
+  const server = servers[0];
+  const variables = Object.fromEntries(Object.entries(server.variables ?? {}).map(([name, v]) => [name, v.default]));
+  return { url: server.url, variables };
+}
+
+function requestBodyOf(spec, operation) {
+  const body = deref(spec, operation.requestBody);
+  if (!body) return null;
+  const [contentType, media] = Object.entries(body.content)[0];
+  const schema = deref(spec, media.schema) ?? {};
+  const binaryFields = {};
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    const resolved = deref(spec, prop);
+    if (BINARY(resolved)) binaryFields[name] = resolved["x-bizchat-max-bytes"] ?? null;
+  }
+  return { contentType, required: body.required === true, binaryFields };
+}
+
+export function buildOperationTable(spec) {
+  const operations = {};
+  for (const { route, method, item, operation } of eachOperation(spec)) {
+    const params = parametersOf(spec, item, operation);
+    const idempotent = operation["x-bizchat-idempotent"] ?? method !== "post";
+    operations[operation.operationId] = {
+      method: method.toUpperCase(),
+      path: route,
+      server: serversOf(spec, item, operation),
+      requestBody: requestBodyOf(spec, operation),
+      pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
+      security: (operation.security ?? spec.security ?? []).map((requirement) => Object.keys(requirement)),
+      rateLimit: operation["x-bizchat-rate-limit"] ?? (spec["x-bizchat-rate-limits"] ? ["default"] : []),
+      idempotent,
+      idempotencyHeader: operation["x-bizchat-idempotency-header"] ?? null,
+      deprecated: operation.deprecated === true,
+      summary: operation.summary,
+      responses: Object.keys(operation.responses ?? {}),
+    };
+  }
+  const index = {};
+  for (const [id, op] of Object.entries(operations)) index[`${op.method} ${op.path}`] = id;
+
+  const securitySchemes = {};
+  for (const [name, scheme] of Object.entries(spec.components?.securitySchemes ?? {})) {
+    securitySchemes[name] =
+      scheme.type === "apiKey"
+        ? { type: "apiKey", in: scheme.in, name: scheme.name }
+        : scheme.type === "http"
+          ? { type: "http", scheme: scheme.scheme.toLowerCase() }
+          : { type: scheme.type };
+  }
+  return {
+    title: spec.info.title,
+    operations,
+    index,
+    securitySchemes,
+    rateLimits: spec["x-bizchat-rate-limits"] ?? {},
+    rateLimitHeaders: spec["x-bizchat-rate-limit-headers"] ?? null,
+    errorCodes: spec["x-bizchat-error-codes"] ?? {},
+    webhooks: Object.keys(spec.webhooks ?? {}),
+  };
+}
+
+export function renderOperationTable(table) {
+  const lines = ["export const operationTable = ", JSON.stringify(table, null, 2), " as const;\n"];
+  lines.push("\nexport type OperationId = keyof typeof operationTable.operations;\n");
+  return lines.join("");
+}

@@ -1,0 +1,128 @@
+// Precompiled validators (Ajv standalone, JSON Schema 2020-12): request params and bodies, JSON responses and the
+// webhook payload of one spec. Compiling at build time keeps schema compilation out of users' start-up.
+// (Ajv `docs/standalone.md`; compile cost measured in shared/reference/tooling.md §4.4.)
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import { deref, eachOperation, parametersOf } from "./specs.mjs";
+
+const ANNOTATIONS_ONLY = new Set(["example", "examples", "discriminator", "xml", "externalDocs"]);
+
+/** Drops OpenAPI-only keywords and x-* extensions, and points component refs at the shared `components` schema. */
+function clean(node) {
+  if (Array.isArray(node)) return node.map(clean);
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (ANNOTATIONS_ONLY.has(key) || key.startsWith("x-")) continue;
+    if (key === "$ref" && typeof value === "string") {
+      out.$ref = value.replace("#/components/schemas/", "components#/$defs/");
+    } else if (key === "properties" || key === "patternProperties" || key === "$defs") {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, clean(schema)]));
+    } else {
+      out[key] = clean(value);
+    }
+  }
+  return out;
+}
+
+/** Binary parts of a multipart body arrive as Blob/Buffer, which JSON Schema cannot describe: the runtime checks them. */
+function withoutBinaryParts(spec, schema) {
+  const resolved = deref(spec, schema);
+  if (!resolved?.properties) return schema;
+  const properties = {};
+  for (const [name, prop] of Object.entries(resolved.properties)) {
+    const p = deref(spec, prop);
+    properties[name] = p.contentMediaType || p.format === "binary" ? {} : prop;
+  }
+  return { ...resolved, properties };
+}
+
+function paramsSchema(params) {
+  const schema = { type: "object", properties: {}, required: [] };
+  for (const location of ["path", "query", "header"]) {
+    const here = params.filter((p) => p.in === location);
+    if (!here.length) continue;
+    schema.properties[location] = {
+      type: "object",
+      properties: Object.fromEntries(here.map((p) => [p.name, p.schema ?? {}])),
+      required: here.filter((p) => p.required).map((p) => p.name),
+      // Headers may carry anything else the caller adds; path and query accept only what the spec declares.
+      additionalProperties: location === "header",
+    };
+    if (here.some((p) => p.required)) schema.required.push(location);
+  }
+  return schema;
+}
+
+function jsonSchemaOf(spec, content) {
+  const entry = Object.entries(content ?? {}).find(([type]) => type.includes("json"));
+  return entry ? entry[1].schema : undefined;
+}
+
+export function buildValidatorsModule(spec) {
+  const ajv = new Ajv2020({
+    code: { source: true, esm: true },
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+  });
+  addFormats(ajv);
+  ajv.addSchema({ $id: "components", $defs: clean(spec.components?.schemas ?? {}) });
+
+  const exportsByName = {};
+  const table = {};
+  const add = (name, schema) => {
+    ajv.addSchema({ $id: name, ...clean(schema) });
+    exportsByName[name] = name;
+    return name;
+  };
+
+  for (const { method, item, operation } of eachOperation(spec)) {
+    const id = operation.operationId;
+    const entry = { params: add(`${id}_params`, paramsSchema(parametersOf(spec, item, operation))), body: null, responses: {} };
+    const body = deref(spec, operation.requestBody);
+    if (body) {
+      const [contentType, media] = Object.entries(body.content)[0];
+      const schema = contentType === "multipart/form-data" ? withoutBinaryParts(spec, media.schema) : media.schema;
+      entry.body = add(`${id}_body`, schema ?? {});
+    }
+    for (const [status, ref] of Object.entries(operation.responses ?? {})) {
+      const schema = jsonSchemaOf(spec, deref(spec, ref)?.content);
+      if (schema) entry.responses[status] = add(`${id}_response_${status}`, schema);
+    }
+    table[id] = entry;
+    void method;
+  }
+  const hasWebhooks = Boolean(spec.components?.schemas?.WebhookPayload);
+  if (hasWebhooks) add("webhookPayload", { $ref: "#/components/schemas/WebhookPayload" });
+
+  let code = standaloneCode(ajv, exportsByName);
+  // Ajv's ESM mode still emits require() for its runtime helpers and formats; turn them into imports.
+  const imports = new Map();
+  code = code.replace(/require\("([^"]+)"\)/g, (_, mod) => {
+    if (!imports.has(mod)) imports.set(mod, `__import${imports.size}`);
+    return imports.get(mod);
+  });
+  const importLines = [...imports].map(([mod, local]) => `import ${local} from "${mod}.js";`).join("\n");
+  const tableLines = Object.entries(table)
+    .map(([id, e]) => {
+      const responses = Object.entries(e.responses)
+        .map(([status, fn]) => `"${status}": ${fn}`)
+        .join(", ");
+      return `  ${id}: { params: ${e.params}, body: ${e.body ?? "null"}, responses: { ${responses} } },`;
+    })
+    .join("\n");
+  return [
+    "// @ts-nocheck",
+    "/* eslint-disable */",
+    importLines,
+    code.replace(/^"use strict";/, ""),
+    "",
+    "/** Validators per operation: params, body (null when the operation takes none) and JSON responses by status. */",
+    `export const operationValidators = {\n${tableLines}\n};`,
+    hasWebhooks ? "" : "export const webhookPayload = null;",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,37 @@
+import type { paths } from "../../generated/chatwork.js";
+import { operationTable } from "../../generated/chatwork.operations.js";
+import { operationValidators } from "../../generated/chatwork.validators.js";
+import type { Credential } from "../runtime/auth.js";
+import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
+import type { OperationValidators } from "../runtime/validate.js";
+import { describeChatworkError } from "./errors.js";
+
+export interface ChatworkClientOptions extends CommonOptions {
+  /** API token, sent as `x-chatworktoken`. */
+  token?: Credential;
+  /** OAuth 2.0 access token (15-minute lifetime; pass a function to supply a refreshed one), sent as Bearer. */
+  accessToken?: Credential;
+}
+
+export type ChatworkClient = BizchatClient<paths>;
+
+/**
+ * A typed Chatwork API v2 client. Defaults: the documented 300 requests / 5 min per token plus 10 posts / 10 s per
+ * room (resynced from x-ratelimit-* headers), up to 3 attempts where a retry is safe, request validation on.
+ */
+export function createChatworkClient(options: ChatworkClientOptions): ChatworkClient {
+  const { token, accessToken, ...common } = options;
+  if (token === undefined && accessToken === undefined) {
+    throw new TypeError("createChatworkClient needs `token` (API token) or `accessToken` (OAuth 2.0)");
+  }
+  return createProviderClient<paths>(
+    {
+      provider: "chatwork",
+      table: operationTable as unknown as OperationTable,
+      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      credentials: { apiToken: token, oauth2: accessToken },
+      describeError: describeChatworkError,
+    },
+    common,
+  );
+}

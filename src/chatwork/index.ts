@@ -1,0 +1,3 @@
+export { createChatworkClient, type ChatworkClient, type ChatworkClientOptions } from "./client.js";
+export { verifyChatworkSignature, parseChatworkWebhook, type ChatworkWebhookPayload, type ParseChatworkWebhookOptions } from "./webhook.js";
+export type { paths as ChatworkPaths, components as ChatworkComponents } from "../../generated/chatwork.js";

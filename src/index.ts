@@ -1,0 +1,23 @@
+export {
+  BizchatError,
+  ApiError,
+  AuthenticationError,
+  PermissionError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  RequestValidationError,
+  ResponseValidationError,
+  WebhookVerificationError,
+  type Provider,
+  type RateLimitState,
+  type RedactedRequest,
+  type ValidationIssue,
+} from "./runtime/errors.js";
+export type { CommonOptions, ValidateOptions, BizchatClient } from "./runtime/client.js";
+export type { RateLimitOptions, RateLimitClass } from "./runtime/limiter.js";
+export type { RetryOptions } from "./runtime/retry.js";
+export type { Credential } from "./runtime/auth.js";
+export type { RawBody } from "./runtime/webhooks.js";

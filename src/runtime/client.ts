@@ -1,0 +1,256 @@
+// Assembles one provider client around openapi-fetch: look the call up in the generated operation table, validate
+// it (nothing is sent when invalid), serialize the body by the spec's media type, send it through the transport
+// (auth, limiter, retries, time-outs) and map error answers to the typed error classes.
+import createClient, {
+  defaultPathSerializer,
+  type FetchResponse,
+  type MaybeOptionalInit,
+} from "openapi-fetch";
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
+import { authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
+import {
+  ApiError,
+  BizchatError,
+  errorClassForStatus,
+  RequestValidationError,
+  ResponseValidationError,
+  type ApiErrorClass,
+  type Provider,
+  type ValidationIssue,
+} from "./errors.js";
+import { RateLimiter, readRateLimitHeaders, type RateLimitClass, type RateLimitHeaderSpec, type RateLimitOptions } from "./limiter.js";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+import { binaryPartIssues, toFormUrlEncoded, toMultipart } from "./serializers.js";
+import { createCallFetch } from "./transport.js";
+import { validationIssues, type OperationValidators, type Validator } from "./validate.js";
+
+export interface ValidateOptions {
+  /** Validate params and body before sending (default true). */
+  request?: boolean;
+  /** Validate JSON answers against the spec: ignore, log a warning, or fail with ResponseValidationError (default 'off'). */
+  response?: "off" | "warn" | "strict";
+}
+
+export interface CommonOptions {
+  /** Default: the spec's server for each operation. Set it to send every operation to one host (e.g. a mock). */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Default: the provider's documented limits. `false` turns client-side limiting off. */
+  rateLimit?: false | RateLimitOptions;
+  /** Default `{ maxAttempts: 3 }`, only where a retry is safe. `false` sends every call once. */
+  retry?: false | RetryOptions;
+  /** Time limit of one attempt, in ms. */
+  timeoutMs?: number;
+  /** Time limit of the whole call including retries and waits, in ms. */
+  deadlineMs?: number;
+  validate?: ValidateOptions;
+  /** Where `validate.response: 'warn'` reports (default console). */
+  logger?: { warn(message: string): void };
+}
+
+export interface OperationRow {
+  method: string;
+  path: string;
+  server: { url: string; variables: Record<string, string | undefined> };
+  requestBody: { contentType: string; required: boolean; binaryFields: Record<string, number | null> } | null;
+  pathParams: readonly string[];
+  security: readonly (readonly string[])[];
+  rateLimit: readonly string[];
+  idempotent: boolean;
+  idempotencyHeader: string | null;
+}
+
+export interface OperationTable {
+  operations: Record<string, OperationRow>;
+  index: Record<string, string>;
+  securitySchemes: Record<string, SecurityScheme>;
+  rateLimits: Record<string, RateLimitClass>;
+  rateLimitHeaders: RateLimitHeaderSpec | null;
+}
+
+export interface ErrorDescription {
+  messages: string[];
+  code?: string;
+  /** A more specific class than the HTTP status gives (e.g. from a LINE WORKS errorCode). */
+  errorClass?: ApiErrorClass;
+}
+
+export interface ProviderDefinition {
+  provider: Provider;
+  table: OperationTable;
+  validators: Record<string, OperationValidators>;
+  credentials: Credentials;
+  /** Values for server variables such as LINE WORKS API 1.0's `{apiId}`. */
+  serverVariables?: Record<string, string>;
+  requestIdHeader?: string;
+  describeError(body: unknown, status: number): ErrorDescription;
+  onUnauthorized?: (response: Response) => Promise<boolean>;
+}
+
+type ResultWithApiError<R> = R extends { error?: never } ? R : { data?: never; error: ApiError; response: Response };
+
+type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+
+type Method<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
+  Path extends PathsWithMethod<Paths, M>,
+  Init extends MaybeOptionalInit<Paths[Path], M>,
+>(
+  url: Path,
+  ...init: InitParam<Init>
+) => Promise<ResultWithApiError<FetchResponse<Paths[Path][M], Init, MediaType>>>;
+
+/** The typed client: openapi-fetch's methods, with `error` an instance of the mapped ApiError class. */
+export interface BizchatClient<Paths extends {}> {
+  GET: Method<Paths & Record<string, Record<HttpMethod, {}>>, "get">;
+  POST: Method<Paths & Record<string, Record<HttpMethod, {}>>, "post">;
+  PUT: Method<Paths & Record<string, Record<HttpMethod, {}>>, "put">;
+  PATCH: Method<Paths & Record<string, Record<HttpMethod, {}>>, "patch">;
+  DELETE: Method<Paths & Record<string, Record<HttpMethod, {}>>, "delete">;
+  /** Stops the limiter's timers (call when the client is no longer used). */
+  close(): void;
+}
+
+// "." and ".." would be resolved away by URL parsing and change the route; encode them (RFC 3986 §5.2.4).
+function safePathSerializer(pathname: string, params: Record<string, unknown>): string {
+  const escaped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    escaped[name] = typeof value === "string" && /^\.+$/.test(value) ? value.replace(/\./g, "%2E") : value;
+  }
+  return defaultPathSerializer(pathname, escaped).replace(/%252E/g, "%2E");
+}
+
+function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
+  return row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = variables?.[name] ?? row.server.variables[name];
+    if (value === undefined) throw new Error(`server variable {${name}} has no value`);
+    return encodeURIComponent(value);
+  });
+}
+
+interface CallInit {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  [key: string]: unknown;
+}
+
+export function createProviderClient<Paths extends {}>(definition: ProviderDefinition, options: CommonOptions = {}): BizchatClient<Paths> {
+  const { provider, table } = definition;
+  const base = createClient<Record<string, Record<HttpMethod, {}>>>({ pathSerializer: safePathSerializer });
+  const limiter =
+    options.rateLimit === false || !Object.keys(table.rateLimits).length ? null : new RateLimiter(table.rateLimits, options.rateLimit ?? {});
+  const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
+  const validateRequest = options.validate?.request !== false;
+  const responseMode = options.validate?.response ?? "off";
+  const logger = options.logger ?? console;
+
+  async function call(method: string, path: string, init: CallInit = {}) {
+    const operationId = table.index[`${method} ${path}`];
+    if (!operationId) throw new BizchatError(`${method} ${path} is not an operation of the ${provider} spec`, { provider });
+    const row = table.operations[operationId]!;
+    const validators = definition.validators[operationId]!;
+
+    if (validateRequest) {
+      const params = init.params ?? {};
+      const issues: ValidationIssue[] = validationIssues(validators.params, params, "params", true);
+      if (row.requestBody) {
+        if (init.body === undefined) {
+          if (row.requestBody.required) {
+            issues.push({ location: "body", field: "body", pointer: "", rule: "required", params: {}, message: "is required" });
+          }
+        } else {
+          issues.push(...validationIssues(validators.body!, init.body, "body"));
+          issues.push(...binaryPartIssues(init.body, row.requestBody.binaryFields));
+        }
+      }
+      if (issues.length) throw new RequestValidationError(operationId, provider, issues);
+    }
+
+    const credentialHeaders = async () => {
+      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials);
+      if (!headers) {
+        const needed = row.security.map((r) => r.join(" + ")).join(" or ");
+        throw new BizchatError(`${operationId}: no credentials for its security scheme (${needed})`, { provider, operationId });
+      }
+      return headers;
+    };
+
+    const contentType = row.requestBody?.contentType;
+    const headers: Record<string, string> = { ...init.headers };
+    let bodySerializer: ((body: unknown) => unknown) | undefined;
+    if (contentType === "application/x-www-form-urlencoded") {
+      headers["Content-Type"] = contentType;
+      bodySerializer = (body) => toFormUrlEncoded(body as Record<string, unknown>);
+    } else if (contentType === "multipart/form-data") {
+      bodySerializer = (body) => toMultipart(body as Record<string, unknown>);
+    }
+
+    const fetchForCall = createCallFetch({
+      provider,
+      operationId,
+      operation: row,
+      pathParams: init.params?.path ?? {},
+      fetch: options.fetch ?? globalThis.fetch,
+      limiter,
+      retry,
+      timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      rateLimitHeaders: table.rateLimitHeaders,
+      authHeaders: credentialHeaders,
+      onUnauthorized: definition.onUnauthorized,
+    });
+
+    const result = await base.request(method.toLowerCase() as HttpMethod, path as never, {
+      ...init,
+      headers,
+      baseUrl: options.baseUrl ?? serverUrl(row, definition.serverVariables),
+      fetch: fetchForCall,
+      ...(bodySerializer ? { bodySerializer } : {}),
+    } as never);
+    const response = result.response;
+    const status = String(response.status);
+    const bodyValue = response.ok ? result.data : result.error;
+
+    if (responseMode !== "off" && bodyValue !== undefined && typeof bodyValue === "object") {
+      const validator: Validator | undefined = validators.responses[status] ?? validators.responses[`${status[0]}XX`];
+      const issues = validator ? validationIssues(validator, bodyValue, "response") : [];
+      if (issues.length) {
+        const error = new ResponseValidationError(operationId, provider, response.status, issues);
+        if (responseMode === "strict") throw error;
+        logger.warn(error.message);
+      }
+    }
+
+    if (response.ok) return result;
+    const description = definition.describeError(result.error, response.status);
+    const ErrorClass = description.errorClass ?? errorClassForStatus(response.status);
+    const requestId = definition.requestIdHeader ? (response.headers.get(definition.requestIdHeader) ?? undefined) : undefined;
+    const reading = readRateLimitHeaders(response.headers, table.rateLimitHeaders);
+    const error = new ErrorClass({
+      provider,
+      operationId,
+      status: response.status,
+      body: result.error,
+      messages: description.messages,
+      ...(description.code ? { code: description.code } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...(Object.keys(reading).length ? { rateLimit: reading } : {}),
+      retryable: response.status === 429 || response.status >= 500,
+      request: new Request(response.url || "http://invalid/", { method }),
+      response,
+    });
+    return { error, response };
+  }
+
+  const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);
+  return {
+    GET: method("GET"),
+    POST: method("POST"),
+    PUT: method("PUT"),
+    PATCH: method("PATCH"),
+    DELETE: method("DELETE"),
+    close: () => limiter?.stop(),
+  } as unknown as BizchatClient<Paths>;
+}
+

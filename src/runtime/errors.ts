@@ -1,0 +1,177 @@
+// The error hierarchy of DESIGN.md. Every error says which provider answered and carries what a caller needs to
+// react (status, provider messages and code, request id, rate-limit state, `retryable`); none holds a secret:
+// requests are kept only in redacted form (see redact.ts).
+import { redactHeaders, redactUrl } from "./redact.js";
+
+export type Provider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
+
+export interface RateLimitState {
+  limit?: number;
+  remaining?: number;
+  /** When the provider's window resets (from its reset header), if it said. */
+  resetAt?: Date;
+}
+
+export interface RedactedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface BizchatErrorOptions {
+  provider: Provider;
+  operationId?: string;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class BizchatError extends Error {
+  readonly provider: Provider;
+  readonly operationId: string | undefined;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: BizchatErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.provider = options.provider;
+    this.operationId = options.operationId;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export interface ApiErrorDetails extends BizchatErrorOptions {
+  status: number;
+  /** The provider's parsed error body (or its raw text when it was not JSON, `undefined` when empty). */
+  body: unknown;
+  /** The provider's human-readable messages, e.g. Chatwork's `errors[]`. */
+  messages: string[];
+  /** The provider's machine-readable code (LINE WORKS `errorCode` / `code`), if any. */
+  code?: string;
+  requestId?: string;
+  rateLimit?: RateLimitState;
+  request: Request;
+  response: Response;
+}
+
+export function toRedactedRequest(request: Request): RedactedRequest {
+  return { method: request.method, url: redactUrl(request.url), headers: redactHeaders(request.headers) };
+}
+
+/** An HTTP error answer. Use the subclass to branch; `status`, `messages` and `code` for details. */
+export class ApiError extends BizchatError {
+  readonly status: number;
+  readonly body: unknown;
+  readonly messages: string[];
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly rateLimit: RateLimitState | undefined;
+  readonly request: RedactedRequest;
+  readonly headers: Record<string, string>;
+
+  constructor(details: ApiErrorDetails) {
+    const what = details.messages.length ? details.messages.join("; ") : "no error message in the response";
+    const code = details.code ? ` [${details.code}]` : "";
+    const op = details.operationId ? `${details.operationId}: ` : "";
+    super(`${op}${details.provider} answered HTTP ${details.status}${code}: ${what}`, details);
+    this.status = details.status;
+    this.body = details.body;
+    this.messages = details.messages;
+    this.code = details.code;
+    this.requestId = details.requestId;
+    this.rateLimit = details.rateLimit;
+    this.request = toRedactedRequest(details.request);
+    this.headers = redactHeaders(details.response.headers);
+  }
+}
+
+export class AuthenticationError extends ApiError {}
+export class PermissionError extends ApiError {}
+export class NotFoundError extends ApiError {}
+export class RateLimitError extends ApiError {}
+export class ServerError extends ApiError {}
+
+export type ApiErrorClass = typeof ApiError;
+
+/** The class for a status when the provider's body says nothing more specific. */
+export function errorClassForStatus(status: number): ApiErrorClass {
+  if (status === 401) return AuthenticationError;
+  if (status === 403) return PermissionError;
+  if (status === 404) return NotFoundError;
+  if (status === 429) return RateLimitError;
+  if (status >= 500) return ServerError;
+  return ApiError;
+}
+
+/** The connection failed (refused, reset, DNS…); `code` is the system error code when known. */
+export class NetworkError extends BizchatError {
+  readonly code: string | undefined;
+  readonly request: RedactedRequest;
+  constructor(message: string, options: BizchatErrorOptions & { code?: string; request: Request }) {
+    super(message, options);
+    this.code = options.code;
+    this.request = toRedactedRequest(options.request);
+  }
+}
+
+/** An attempt exceeded `timeoutMs`, or the whole call its `deadlineMs`. */
+export class TimeoutError extends BizchatError {
+  readonly timeoutMs: number;
+  readonly request: RedactedRequest;
+  constructor(message: string, options: BizchatErrorOptions & { timeoutMs: number; request: Request }) {
+    super(message, options);
+    this.timeoutMs = options.timeoutMs;
+    this.request = toRedactedRequest(options.request);
+  }
+}
+
+export interface ValidationIssue {
+  /** Where: `body`, `path`, `query`, `header` or `response`. */
+  location: string;
+  /** The offending field, dotted (e.g. `body.members_admin_ids`); the location alone for the whole value. */
+  field: string;
+  /** JSON pointer to the value inside its location, e.g. `/members_admin_ids`. */
+  pointer: string;
+  /** The JSON Schema rule that failed, e.g. `maxLength`, `pattern`, `required`. */
+  rule: string;
+  /** The rule's parameters, e.g. `{ limit: 255 }`. */
+  params: Record<string, unknown>;
+  message: string;
+}
+
+function describeIssues(issues: ValidationIssue[]): string {
+  return issues.map((i) => `${i.field} ${i.message} (${i.rule})`).join("; ");
+}
+
+/** The input breaks the spec: nothing was sent. */
+export class RequestValidationError extends BizchatError {
+  readonly issues: ValidationIssue[];
+  constructor(operationId: string, provider: Provider, issues: ValidationIssue[]) {
+    super(`${operationId}: invalid request, nothing was sent: ${describeIssues(issues)}`, { provider, operationId });
+    this.issues = issues;
+  }
+}
+
+/** The provider's answer does not match the spec (raised with `validate.response: 'strict'`). */
+export class ResponseValidationError extends BizchatError {
+  readonly issues: ValidationIssue[];
+  readonly status: number;
+  constructor(operationId: string, provider: Provider, status: number, issues: ValidationIssue[]) {
+    super(`${operationId}: HTTP ${status} response does not match the spec: ${describeIssues(issues)}`, {
+      provider,
+      operationId,
+    });
+    this.issues = issues;
+    this.status = status;
+  }
+}
+
+/** A webhook delivery failed its signature check or does not match the spec's payload schema. */
+export class WebhookVerificationError extends BizchatError {
+  readonly reason: "signature" | "json" | "schema";
+  readonly issues: ValidationIssue[];
+  constructor(provider: Provider, reason: "signature" | "json" | "schema", message: string, issues: ValidationIssue[] = []) {
+    super(message, { provider });
+    this.reason = reason;
+    this.issues = issues;
+  }
+}

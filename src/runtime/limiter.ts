@@ -1,0 +1,174 @@
+// Client-side rate limiting with Bottleneck, configured from the spec's `x-bizchat-rate-limits` classes
+// (generated operation table) and resynced from the provider's rate-limit headers and from 429 answers.
+//
+// One Bottleneck per bucket: a class `per: token` has one bucket, `per: operation` one per operationId,
+// `per: path:<param>` one per value of that path parameter (e.g. Chatwork's per-room posting limit).
+// Windows are managed here rather than with Bottleneck's reservoirRefreshInterval, whose timer starts when the
+// limiter is created and is not aligned with the provider's window (shared/reference/tooling.md §3.5): the
+// refill follows the provider's reset header as soon as one is seen.
+import Bottleneck from "bottleneck";
+
+export interface RateLimitClass {
+  limit?: number;
+  intervalMs?: number;
+  per?: string;
+  maxConcurrent?: number;
+  description?: string;
+}
+
+export interface RateLimitHeaderSpec {
+  limit: string;
+  remaining: string;
+  reset: string;
+  resetUnit: "unix-seconds" | "seconds";
+}
+
+export interface RateLimitOptions {
+  /** Override documented limits per class, e.g. `{ message: { limit: 200 } }` for a paid LINE WORKS plan. */
+  classes?: Record<string, Partial<RateLimitClass>>;
+}
+
+export interface LimitedCall {
+  operationId: string;
+  classes: readonly string[];
+  pathParams: Record<string, unknown>;
+  signal?: AbortSignal | null;
+}
+
+export interface HeaderReading {
+  limit?: number;
+  remaining?: number;
+  resetAt?: Date;
+}
+
+class Bucket {
+  readonly bottleneck: Bottleneck;
+  private timer: NodeJS.Timeout | undefined;
+  private nextRefillAt = 0;
+
+  constructor(private readonly spec: RateLimitClass) {
+    this.bottleneck = new Bottleneck({
+      reservoir: spec.limit ?? null,
+      maxConcurrent: spec.maxConcurrent ?? null,
+    });
+    if (spec.limit !== undefined && spec.intervalMs) this.refillAt(Date.now() + spec.intervalMs);
+  }
+
+  private refillAt(at: number): void {
+    if (this.spec.limit === undefined || !this.spec.intervalMs) return;
+    clearTimeout(this.timer);
+    this.nextRefillAt = at;
+    this.timer = setTimeout(() => {
+      void this.bottleneck.updateSettings({ reservoir: this.spec.limit! });
+      this.refillAt(Date.now() + this.spec.intervalMs!);
+    }, Math.max(0, at - Date.now()));
+    this.timer.unref();
+  }
+
+  /** The provider's count is the truth: never allow more than it says remain, and refill when it resets. */
+  async resync(reading: HeaderReading): Promise<void> {
+    if (this.spec.limit === undefined) return;
+    if (reading.remaining !== undefined) {
+      const current = (await this.bottleneck.currentReservoir()) ?? Infinity;
+      if (reading.remaining < current) await this.bottleneck.updateSettings({ reservoir: Math.max(0, reading.remaining) });
+    }
+    // A small margin after the announced reset absorbs clock skew at one-second header resolution.
+    if (reading.resetAt && Math.abs(reading.resetAt.getTime() + 250 - this.nextRefillAt) > 250) {
+      this.refillAt(reading.resetAt.getTime() + 250);
+    }
+  }
+
+  /** A 429 means the window is spent: hold every call until the provider says it resets. */
+  async exhausted(until: number): Promise<void> {
+    await this.bottleneck.updateSettings({ reservoir: 0 });
+    this.refillAt(until);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    void this.bottleneck.disconnect();
+  }
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly classes: Record<string, RateLimitClass>;
+
+  constructor(classes: Record<string, RateLimitClass>, options: RateLimitOptions = {}) {
+    this.classes = {};
+    for (const [name, spec] of Object.entries(classes)) this.classes[name] = { ...spec, ...options.classes?.[name] };
+  }
+
+  private bucketKey(className: string, call: LimitedCall): string {
+    const per = this.classes[className]?.per ?? "token";
+    if (per === "operation") return `${className}:${call.operationId}`;
+    if (per.startsWith("path:")) return `${className}:${String(call.pathParams[per.slice(5)])}`;
+    return className;
+  }
+
+  private bucketsFor(call: LimitedCall): Bucket[] {
+    return call.classes
+      .filter((name) => this.classes[name])
+      .map((name) => {
+        const key = this.bucketKey(name, call);
+        let bucket = this.buckets.get(key);
+        if (!bucket) {
+          bucket = new Bucket(this.classes[name]!);
+          this.buckets.set(key, bucket);
+        }
+        return bucket;
+      });
+  }
+
+  /** Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts. */
+  schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
+    const buckets = this.bucketsFor(call);
+    const run = buckets.reduceRight<() => Promise<T>>(
+      (inner, bucket) => () =>
+        bucket.bottleneck.schedule(() => {
+          call.signal?.throwIfAborted();
+          return inner();
+        }),
+      task,
+    );
+    if (!call.signal) return run();
+    const signal = call.signal;
+    signal.throwIfAborted();
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      run().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  async observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined): Promise<void> {
+    for (const bucket of this.bucketsFor(call)) {
+      if (status === 429) await bucket.exhausted(retryAt ?? Date.now() + 1000);
+      else await bucket.resync(reading);
+    }
+  }
+
+  stop(): void {
+    for (const bucket of this.buckets.values()) bucket.stop();
+    this.buckets.clear();
+  }
+}
+
+/** Reads the provider's rate-limit headers (names and reset unit from the spec). Header names are case-insensitive. */
+export function readRateLimitHeaders(headers: Headers, spec: RateLimitHeaderSpec | null, now = Date.now()): HeaderReading {
+  if (!spec) return {};
+  const num = (name: string) => {
+    const raw = headers.get(name);
+    if (raw === null || raw.trim() === "") return undefined;
+    const value = Number(raw);
+    return Number.isFinite(value) ? value : undefined;
+  };
+  const reading: HeaderReading = {};
+  const limit = num(spec.limit);
+  const remaining = num(spec.remaining);
+  const reset = num(spec.reset);
+  if (limit !== undefined) reading.limit = limit;
+  if (remaining !== undefined) reading.remaining = remaining;
+  if (reset !== undefined) reading.resetAt = new Date(spec.resetUnit === "unix-seconds" ? reset * 1000 : now + reset * 1000);
+  return reading;
+}

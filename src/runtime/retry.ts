@@ -1,0 +1,68 @@
+// When a failed attempt may be repeated, and how long to wait. Policy (shared/reference/tooling.md §5, §6):
+// - idempotent operations (GET, PUT, DELETE, or a POST the spec marks idempotent / that carries the provider's
+//   idempotency header): retry 429, 5xx and network failures;
+// - other POSTs: retry only what the server certainly did not process: 429 (rejected by the limiter) and a
+//   connection refused before anything was sent; never a 5xx, a reset or a time-out after sending.
+// - waits use full jitter (AWS SDK standard strategy) and honour Retry-After and the provider's reset header.
+
+export interface RetryOptions {
+  /** Attempts in all, including the first (default 3). */
+  maxAttempts?: number;
+  /** Base of the exponential backoff in ms (default 200). */
+  baseDelayMs?: number;
+  /** Cap of one wait in ms (default 20 000). */
+  maxDelayMs?: number;
+}
+
+export const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 20_000 };
+
+/** Connection errors that prove the request never reached the server. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function mayRetryStatus(status: number, idempotent: boolean): boolean {
+  if (status === 429) return true;
+  return idempotent && (status === 500 || status === 502 || status === 503 || status === 504);
+}
+
+export function mayRetryNetworkError(code: string | undefined, idempotent: boolean): boolean {
+  return idempotent || (code !== undefined && NOT_SENT.has(code));
+}
+
+export function backoffMs(attempt: number, options: Required<RetryOptions>, random = Math.random): number {
+  return Math.round(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+}
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const raw = headers.get("retry-after");
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,111 @@
+// Spec-driven mock servers for tests (the project's own and users'): a Prism process serving one provider's spec,
+// every operation of it at one base URL. Prism runs with --errors, so an example that breaks its own schema
+// fails loudly instead of teaching tests wrong data (shared/reference/tooling.md §3.2).
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type MockProvider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
+
+export interface MockServerOptions {
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /** Generate responses from the schemas instead of serving the examples (Prism's dynamic mode). */
+  dynamic?: boolean;
+  /** Milliseconds to wait for Prism to start (default 30 000). */
+  startTimeoutMs?: number;
+}
+
+export interface MockServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Headers asking the mock for a given status and/or named example (Prism's `Prefer` header). */
+export function mockPrefer(choice: { code?: number; example?: string; dynamic?: boolean }): { Prefer: string } {
+  const parts: string[] = [];
+  if (choice.code !== undefined) parts.push(`code=${choice.code}`);
+  if (choice.example !== undefined) parts.push(`example=${choice.example}`);
+  if (choice.dynamic !== undefined) parts.push(`dynamic=${choice.dynamic}`);
+  return { Prefer: parts.join(", ") };
+}
+
+function specFile(provider: MockProvider): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.join(here, "..", "specs"), path.join(here, "..", "..", "specs")]) {
+    const file = path.join(candidate, `${provider}.yaml`);
+    if (existsSync(file)) return file;
+  }
+  throw new Error(`no spec for provider "${provider}" (expected specs/${provider}.yaml in the package)`);
+}
+
+function prismEntry(): string {
+  const require = createRequire(import.meta.url);
+  let pkgFile: string;
+  try {
+    pkgFile = require.resolve("@stoplight/prism-cli/package.json");
+  } catch {
+    throw new Error("startMockServer needs @stoplight/prism-cli: npm install --save-dev @stoplight/prism-cli");
+  }
+  const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin.prism!;
+  return path.join(path.dirname(pkgFile), bin);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startMockServer(provider: MockProvider, options: MockServerOptions = {}): Promise<MockServer> {
+  const port = options.port ?? (await freePort());
+  const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
+  if (options.dynamic) args.push("--dynamic");
+  args.push(specFile(provider));
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const url = `http://127.0.0.1:${port}`;
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`Prism did not start for ${provider} within ${options.startTimeoutMs ?? 30_000} ms:\n${output.slice(-2000)}`));
+    }, options.startTimeoutMs ?? 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Prism is listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited with code ${code} for ${provider}:\n${output.slice(-2000)}`));
+    });
+  });
+  child.stdout.removeAllListeners("data");
+  child.stderr.removeAllListeners("data");
+  child.stdout.resume();
+  child.stderr.resume();
+
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

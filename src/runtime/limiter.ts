@@ -1,7 +1,7 @@
 // Client-side rate limiting with Bottleneck, configured from the spec's `x-bizchat-rate-limits` classes
 // (generated operation table) and resynced from the provider's rate-limit headers and from 429 answers.
 //
-// One Bottleneck per bucket: a class `per: token` has one bucket, `per: operation` one per operationId,
+// One bucket per class and key: a class `per: token` has one bucket, `per: operation` one per operationId,
 // `per: path:<param>` one per value of that path parameter (e.g. Chatwork's per-room posting limit).
 // Windows are managed here rather than with Bottleneck's reservoirRefreshInterval, whose timer starts when the
 // limiter is created and is not aligned with the provider's window (shared/reference/tooling.md §3.5): the
@@ -41,37 +41,87 @@ export interface HeaderReading {
   resetAt?: Date;
 }
 
+/**
+ * One quota window (and/or concurrency cap). A call that finds room takes it synchronously: no timer, no
+ * Bottleneck round trip, so the limiter adds no latency under quota (a plain Bottleneck job costs about 4.5 ms
+ * and caps one limiter near 420 jobs/s here: shared/reference/tooling.md §4.2). Calls that must wait queue in
+ * Bottleneck (maxConcurrent 1 = strict FIFO), which hands the head of the queue the next free slot.
+ */
 class Bucket {
-  readonly bottleneck: Bottleneck;
+  private readonly queue = new Bottleneck({ maxConcurrent: 1 });
+  private available: number;
+  private inFlight = 0;
+  private waiting = 0;
+  private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private nextRefillAt = 0;
 
   constructor(private readonly spec: RateLimitClass) {
-    this.bottleneck = new Bottleneck({
-      reservoir: spec.limit ?? null,
-      maxConcurrent: spec.maxConcurrent ?? null,
-    });
+    this.available = spec.limit ?? Infinity;
     if (spec.limit !== undefined && spec.intervalMs) this.refillAt(Date.now() + spec.intervalMs);
   }
 
   private refillAt(at: number): void {
-    if (this.spec.limit === undefined || !this.spec.intervalMs) return;
     clearTimeout(this.timer);
     this.nextRefillAt = at;
     this.timer = setTimeout(() => {
-      void this.bottleneck.updateSettings({ reservoir: this.spec.limit! });
-      this.refillAt(Date.now() + this.spec.intervalMs!);
+      this.available = this.spec.limit ?? Infinity;
+      if (this.spec.intervalMs) this.refillAt(Date.now() + this.spec.intervalMs);
+      this.wake?.();
     }, Math.max(0, at - Date.now()));
     this.timer.unref();
   }
 
-  /** The provider's count is the truth: never allow more than it says remain, and refill when it resets. */
-  async resync(reading: HeaderReading): Promise<void> {
-    if (this.spec.limit === undefined) return;
-    if (reading.remaining !== undefined) {
-      const current = (await this.bottleneck.currentReservoir()) ?? Infinity;
-      if (reading.remaining < current) await this.bottleneck.updateSettings({ reservoir: Math.max(0, reading.remaining) });
+  private tryTake(): boolean {
+    if (this.available <= 0) return false;
+    if (this.spec.maxConcurrent !== undefined && this.inFlight >= this.spec.maxConcurrent) return false;
+    this.available--;
+    this.inFlight++;
+    return true;
+  }
+
+  private release = (): void => {
+    this.inFlight--;
+    this.wake?.();
+  };
+
+  /** Waits (as the head of the queue) until a slot is free, then takes it. */
+  private takeWhenFree(signal: AbortSignal | null | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const attempt = () => {
+        if (signal?.aborted) {
+          this.wake = undefined;
+          return reject(signal.reason);
+        }
+        if (this.tryTake()) {
+          this.wake = undefined;
+          signal?.removeEventListener("abort", attempt);
+          return resolve();
+        }
+        this.wake = attempt;
+      };
+      signal?.addEventListener("abort", attempt, { once: true });
+      attempt();
+    });
+  }
+
+  /** Resolves with a release function once the call may start. */
+  async enter(signal: AbortSignal | null | undefined): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.waiting === 0 && this.tryTake()) return this.release;
+    this.waiting++;
+    try {
+      await this.queue.schedule(() => this.takeWhenFree(signal));
+    } finally {
+      this.waiting--;
     }
+    return this.release;
+  }
+
+  /** The provider's count is the truth: never allow more than it says remain, and refill when it resets. */
+  resync(reading: HeaderReading): void {
+    if (this.spec.limit === undefined) return;
+    if (reading.remaining !== undefined) this.available = Math.min(this.available, Math.max(0, reading.remaining));
     // A small margin after the announced reset absorbs clock skew at one-second header resolution.
     if (reading.resetAt && Math.abs(reading.resetAt.getTime() + 250 - this.nextRefillAt) > 250) {
       this.refillAt(reading.resetAt.getTime() + 250);
@@ -79,14 +129,14 @@ class Bucket {
   }
 
   /** A 429 means the window is spent: hold every call until the provider says it resets. */
-  async exhausted(until: number): Promise<void> {
-    await this.bottleneck.updateSettings({ reservoir: 0 });
+  exhausted(until: number): void {
+    this.available = 0;
     this.refillAt(until);
   }
 
   stop(): void {
     clearTimeout(this.timer);
-    void this.bottleneck.disconnect();
+    void this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 }
 
@@ -121,30 +171,20 @@ export class RateLimiter {
   }
 
   /** Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts. */
-  schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
-    const buckets = this.bucketsFor(call);
-    const run = buckets.reduceRight<() => Promise<T>>(
-      (inner, bucket) => () =>
-        bucket.bottleneck.schedule(() => {
-          call.signal?.throwIfAborted();
-          return inner();
-        }),
-      task,
-    );
-    if (!call.signal) return run();
-    const signal = call.signal;
-    signal.throwIfAborted();
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      run().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
+  async schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
+    const releases: (() => void)[] = [];
+    try {
+      for (const bucket of this.bucketsFor(call)) releases.push(await bucket.enter(call.signal));
+      return await task();
+    } finally {
+      for (const release of releases) release();
+    }
   }
 
-  async observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined): Promise<void> {
+  observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined): void {
     for (const bucket of this.bucketsFor(call)) {
-      if (status === 429) await bucket.exhausted(retryAt ?? Date.now() + 1000);
-      else await bucket.resync(reading);
+      if (status === 429) bucket.exhausted(retryAt ?? Date.now() + 1000);
+      else bucket.resync(reading);
     }
   }
 

@@ -34,7 +34,7 @@ export function toMultipart(body: Record<string, unknown>): FormData {
     if (value === undefined || value === null) continue;
     if (value instanceof File) form.append(key, value, value.name);
     else if (value instanceof Blob) form.append(key, value, `${key}.bin`);
-    else if (value instanceof Uint8Array || value instanceof ArrayBuffer) form.append(key, new Blob([value]), `${key}.bin`);
+    else if (value instanceof Uint8Array || value instanceof ArrayBuffer) form.append(key, new Blob([value as BlobPart]), `${key}.bin`);
     else form.append(key, formValue(value));
   }
   return form;

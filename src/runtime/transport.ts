@@ -112,7 +112,7 @@ export function createCallFetch(ctx: TransportContext) {
               ? reading.resetAt.getTime() + 250
               : now + 1000
           : undefined;
-      await ctx.limiter?.observe(call, reading, response.status, retryAt);
+      ctx.limiter?.observe(call, reading, response.status, retryAt);
 
       if ((response.status === 401 || response.status === 403) && ctx.onUnauthorized && !authRetried) {
         if (await ctx.onUnauthorized(response.clone())) {

@@ -47,7 +47,8 @@ async function main() {
   for (const api of apis) {
     const spec = await loadSpec(root, api);
     let done = step(`${api}: types (openapi-typescript)`);
-    const ast = await openapiTS(pathToFileURL(specPath(root, api)));
+    // defaultNonNullable: false keeps a field with a documented default optional in request types.
+    const ast = await openapiTS(pathToFileURL(specPath(root, api)), { defaultNonNullable: false });
     outputs.set(`generated/${api}.ts`, banner.replace("%s", api) + astToString(ast));
     done();
 

@@ -97,15 +97,18 @@ export function buildValidatorsModule(spec) {
   }
   const hasWebhooks = Boolean(spec.components?.schemas?.WebhookPayload);
   if (hasWebhooks) add("webhookPayload", { $ref: "#/components/schemas/WebhookPayload" });
+  // One validator per entry of the `webhooks` section (its request body), so a parser can validate the events it
+  // knows and pass through event types the spec does not know yet.
+  const webhookEntries = [];
+  for (const [name, item] of Object.entries(spec.webhooks ?? {})) {
+    const schema = jsonSchemaOf(spec, deref(spec, item.post?.requestBody)?.content);
+    if (schema) webhookEntries.push([name, add(`webhook_${name.replace(/[^A-Za-z0-9_]/g, "_")}`, schema)]);
+  }
 
   let code = standaloneCode(ajv, exportsByName);
-  // Ajv's ESM mode still emits require() for its runtime helpers and formats; turn them into imports.
-  const imports = new Map();
-  code = code.replace(/require\("([^"]+)"\)/g, (_, mod) => {
-    if (!imports.has(mod)) imports.set(mod, `__import${imports.size}`);
-    return imports.get(mod);
-  });
-  const importLines = [...imports].map(([mod, local]) => `import ${local} from "${mod}.js";`).join("\n");
+  // Ajv's ESM mode still emits require() for its runtime helpers and formats (CommonJS modules): give the module a
+  // require of its own rather than rewriting them into imports whose default-export interop differs by loader.
+  const importLines = code.includes("require(") ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);' : "";
   const tableLines = Object.entries(table)
     .map(([id, e]) => {
       const responses = Object.entries(e.responses)
@@ -123,6 +126,8 @@ export function buildValidatorsModule(spec) {
     "/** Validators per operation: params, body (null when the operation takes none) and JSON responses by status. */",
     `export const operationValidators = {\n${tableLines}\n};`,
     hasWebhooks ? "" : "export const webhookPayload = null;",
+    "/** Validators of each webhook entry's request body, by webhook name. */",
+    `export const webhookValidators = {${webhookEntries.map(([name, fn]) => ` ${JSON.stringify(name)}: ${fn}`).join(",")} };`,
     "",
   ].join("\n");
 }

@@ -1,0 +1,13 @@
+export { createLineClient, type LineClient, type LineClientOptions } from "./client.js";
+export { paginateModules, type ModuleBot } from "./pagination.js";
+export {
+  verifyLineSignature,
+  parseLineWebhook,
+  type LineWebhookPayload,
+  type LineWebhookEvent,
+  type LineKnownEvent,
+  type LineModuleEvent,
+  type LineUnknownEvent,
+  type ParseLineWebhookOptions,
+} from "./webhook.js";
+export type { paths as LinePaths, components as LineComponents } from "../../generated/line.js";

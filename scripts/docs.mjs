@@ -19,7 +19,7 @@ for (const api of await apiNames(root)) {
   process.stdout.write(`• docs/${api}.html … `);
   const result = spawnSync(
     path.join(root, "node_modules/.bin/redocly"),
-    ["build-docs", `specs/${api}.yaml`, "--output", `docs/${api}.html`, "--disableGoogleFont"],
+    ["build-docs", `specs/${api}.yaml`, "--output", `docs/${api}.html`, "--inlineBundle"],
     { cwd: root, encoding: "utf8" },
   );
   if (result.status !== 0) {

@@ -2,7 +2,6 @@
 // it (nothing is sent when invalid), serialize the body by the spec's media type, send it through the transport
 // (auth, limiter, retries, time-outs) and map error answers to the typed error classes.
 import createClient, {
-  defaultPathSerializer,
   type FetchResponse,
   type MaybeOptionalInit,
 } from "openapi-fetch";
@@ -110,13 +109,22 @@ export interface BizchatClient<Paths extends {}> {
   close(): void;
 }
 
-// "." and ".." would be resolved away by URL parsing and change the route; encode them (RFC 3986 §5.2.4).
-function safePathSerializer(pathname: string, params: Record<string, unknown>): string {
-  const escaped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(params ?? {})) {
-    escaped[name] = typeof value === "string" && /^\.+$/.test(value) ? value.replace(/\./g, "%2E") : value;
-  }
-  return defaultPathSerializer(pathname, escaped).replace(/%252E/g, "%2E");
+/**
+ * A path parameter of "." or ".." would be resolved away by URL parsing (even percent-encoded: the WHATWG URL
+ * standard treats %2E%2E as ".."), changing the route. Such values are refused whatever `validate.request` says;
+ * every other character, "/" included, is percent-encoded by openapi-fetch's path serializer.
+ */
+function dotSegmentIssues(path: Record<string, unknown> | undefined): ValidationIssue[] {
+  return Object.entries(path ?? {})
+    .filter(([, value]) => typeof value === "string" && /^(\.|%2e){1,2}$/i.test(value))
+    .map(([name]) => ({
+      location: "path",
+      field: `path.${name}`,
+      pointer: `/${name}`,
+      rule: "dotSegment",
+      params: {},
+      message: 'must not be "." or ".." (it would change the route)',
+    }));
 }
 
 function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
@@ -137,7 +145,7 @@ interface CallInit {
 
 export function createProviderClient<Paths extends {}>(definition: ProviderDefinition, options: CommonOptions = {}): BizchatClient<Paths> {
   const { provider, table } = definition;
-  const base = createClient<Record<string, Record<HttpMethod, {}>>>({ pathSerializer: safePathSerializer });
+  const base = createClient<Record<string, Record<HttpMethod, {}>>>();
   const limiter =
     options.rateLimit === false || !Object.keys(table.rateLimits).length ? null : new RateLimiter(table.rateLimits, options.rateLimit ?? {});
   const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
@@ -151,6 +159,8 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     const row = table.operations[operationId]!;
     const validators = definition.validators[operationId]!;
 
+    const unsafePath = dotSegmentIssues(init.params?.path);
+    if (unsafePath.length) throw new RequestValidationError(operationId, provider, unsafePath);
     if (validateRequest) {
       const params = init.params ?? {};
       const issues: ValidationIssue[] = validationIssues(validators.params, params, "params", true);

@@ -2,6 +2,7 @@
 // (tsconfig.build.json), so the calls below are type-checked against the generated clients.
 import { ApiError, RequestValidationError } from "../src/index.js";
 import { createChatworkClient } from "../src/chatwork/index.js";
+import { createLineClient, paginateModules } from "../src/line/index.js";
 import { mockPrefer } from "../src/testing.js";
 
 type Session = (baseUrl: string, log: (line: string) => void) => Promise<void>;
@@ -22,6 +23,21 @@ export const sessions: Record<string, Session> = {
     }
     const missing = await client.GET("/rooms/{room_id}", { params: { path: { room_id: 999 } }, headers: mockPrefer({ code: 404 }) });
     if (missing.error instanceof ApiError) log(`GET /rooms/999 → ${missing.error.name} ${missing.error.status}: ${missing.error.messages.join("; ")}`);
+    client.close();
+  },
+  async line(baseUrl, log) {
+    const client = createLineClient({ channelAccessToken: "demo-channel-token", channelId: "1653926534", channelSecret: "demo-secret", baseUrl });
+    const attached = await client.POST("/module/auth/v1/token", { body: { grant_type: "authorization_code", code: "a1b2c3d4e5f6", redirect_uri: "https://example.co.jp/line/callback" } });
+    log(`POST /module/auth/v1/token (Basic auth, manager.line.biz) → bot ${attached.data?.bot_id}, scopes ${attached.data?.scopes.join(", ")}`);
+    const acquired = await client.POST("/v2/bot/chat/{chatId}/control/acquire", { params: { path: { chatId: "U2714aa3b2407b75341f3f170fc4151b9" } }, body: { expired: true, ttl: 3600 } });
+    log(`POST /v2/bot/chat/…/control/acquire → HTTP ${acquired.response.status}, x-line-request-id ${acquired.response.headers.get("x-line-request-id")}`);
+    let bots = 0;
+    for await (const bot of paginateModules(client, { limit: 100 })) {
+      if (bots++ === 0) log(`paginateModules → first bot ${bot.displayName} (${bot.basicId})`);
+      if (bots >= 5) break;
+    }
+    const held = await client.POST("/v2/bot/chat/{chatId}/control/acquire", { params: { path: { chatId: "U2714aa3b2407b75341f3f170fc4151b9" } }, body: { ttl: 60 }, headers: mockPrefer({ code: 423 }) });
+    if (held.error) log(`acquire while another channel holds control → ${held.error.name} ${held.error.status}: ${held.error.messages.join("; ")} (request ${held.error.requestId})`);
     client.close();
   },
 };

@@ -44,14 +44,22 @@ export interface HeaderReading {
 /**
  * One quota window (and/or concurrency cap). A call that finds room takes it synchronously: no timer, no
  * Bottleneck round trip, so the limiter adds no latency under quota (a plain Bottleneck job costs about 4.5 ms
- * and caps one limiter near 420 jobs/s here: shared/reference/tooling.md §4.2). Calls that must wait queue in
- * Bottleneck (maxConcurrent 1 = strict FIFO), which hands the head of the queue the next free slot.
+ * and caps one limiter near 420 jobs/s here: shared/reference/tooling.md §4.2). Calls that must wait join a FIFO
+ * list; Bottleneck schedules one drain job per backlog (not one job per call), which hands each freed slot to
+ * the head of the list, so a saturated bucket still runs at the provider's full rate.
  */
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | null | undefined;
+}
+
 class Bucket {
   private readonly queue = new Bottleneck({ maxConcurrent: 1 });
+  private readonly waiters: Waiter[] = [];
+  private draining = false;
   private available: number;
   private inFlight = 0;
-  private waiting = 0;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private nextRefillAt = 0;
@@ -85,37 +93,48 @@ class Bucket {
     this.wake?.();
   };
 
-  /** Waits (as the head of the queue) until a slot is free, then takes it. */
-  private takeWhenFree(signal: AbortSignal | null | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const attempt = () => {
-        if (signal?.aborted) {
-          this.wake = undefined;
-          return reject(signal.reason);
-        }
-        if (this.tryTake()) {
-          this.wake = undefined;
-          signal?.removeEventListener("abort", attempt);
-          return resolve();
-        }
-        this.wake = attempt;
-      };
-      signal?.addEventListener("abort", attempt, { once: true });
-      attempt();
-    });
+  /** Hands free slots to waiters in order until none is left waiting. */
+  private async drain(): Promise<void> {
+    while (this.waiters.length) {
+      const head = this.waiters[0]!;
+      if (head.signal?.aborted) {
+        this.waiters.shift();
+        head.reject(head.signal.reason);
+      } else if (this.tryTake()) {
+        this.waiters.shift();
+        head.resolve();
+      } else {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          head.signal?.addEventListener("abort", () => resolve(), { once: true });
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private startDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    void this.queue
+      .schedule(() => this.drain())
+      .catch((error: unknown) => {
+        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      })
+      .finally(() => {
+        this.draining = false;
+        if (this.waiters.length) this.startDrain();
+      });
   }
 
   /** Resolves with a release function once the call may start. */
-  async enter(signal: AbortSignal | null | undefined): Promise<() => void> {
+  enter(signal: AbortSignal | null | undefined): Promise<() => void> | (() => void) {
     signal?.throwIfAborted();
-    if (this.waiting === 0 && this.tryTake()) return this.release;
-    this.waiting++;
-    try {
-      await this.queue.schedule(() => this.takeWhenFree(signal));
-    } finally {
-      this.waiting--;
-    }
-    return this.release;
+    if (this.waiters.length === 0 && this.tryTake()) return this.release;
+    return new Promise<() => void>((resolve, reject) => {
+      this.waiters.push({ resolve: () => resolve(this.release), reject, signal });
+      this.startDrain();
+    });
   }
 
   /** The provider's count is the truth: never allow more than it says remain, and refill when it resets. */
@@ -136,6 +155,8 @@ class Bucket {
 
   stop(): void {
     clearTimeout(this.timer);
+    this.wake?.();
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("rate limiter stopped (client.close())"));
     void this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 }
@@ -174,7 +195,10 @@ export class RateLimiter {
   async schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
     const releases: (() => void)[] = [];
     try {
-      for (const bucket of this.bucketsFor(call)) releases.push(await bucket.enter(call.signal));
+      for (const bucket of this.bucketsFor(call)) {
+        const entered = bucket.enter(call.signal);
+        releases.push(typeof entered === "function" ? entered : await entered);
+      }
       return await task();
     } finally {
       for (const release of releases) release();

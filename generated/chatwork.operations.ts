@@ -10,6 +10,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -46,6 +47,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -82,6 +84,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -119,6 +122,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -156,6 +160,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -199,6 +204,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -239,6 +245,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -286,6 +293,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -333,6 +341,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -376,6 +385,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -423,6 +433,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -466,6 +477,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -514,6 +526,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -562,6 +575,7 @@ export const operationTable = {
         "required": false,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -609,6 +623,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -652,6 +667,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "message_id"
@@ -700,6 +716,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "message_id"
@@ -744,6 +761,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "message_id"
@@ -788,6 +806,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -835,6 +854,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -879,6 +899,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "task_id"
@@ -927,6 +948,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "task_id"
@@ -971,6 +993,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1020,6 +1043,7 @@ export const operationTable = {
           "file": 5242880
         }
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1063,6 +1087,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id",
         "file_id"
@@ -1107,6 +1132,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1154,6 +1180,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1201,6 +1228,7 @@ export const operationTable = {
         "required": false,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1244,6 +1272,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "room_id"
       ],
@@ -1287,6 +1316,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -1323,6 +1353,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "request_id"
       ],
@@ -1363,6 +1394,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "request_id"
       ],

@@ -14,6 +14,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -49,6 +50,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -83,6 +85,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -117,6 +120,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -151,6 +155,7 @@ export const operationTable = {
         "required": false,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "chatId"
       ],
@@ -185,6 +190,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "chatId"
       ],
@@ -217,6 +223,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [

@@ -16,6 +16,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -55,6 +56,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [],
       "rateLimit": [],

@@ -10,6 +10,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -47,6 +48,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -77,6 +79,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "userId"
       ],
@@ -113,6 +116,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -150,6 +154,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -181,6 +186,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "customPropertyId"
       ],
@@ -217,6 +223,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "customPropertyId"
       ],
@@ -254,6 +261,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "customPropertyId"
       ],
@@ -288,6 +296,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -328,6 +337,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -361,6 +371,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -398,6 +409,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -431,6 +443,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -464,6 +477,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "blob",
       "pathParams": [
         "contactId"
       ],
@@ -504,6 +518,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -537,6 +552,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactId"
       ],
@@ -575,6 +591,7 @@ export const operationTable = {
           "Filedata": 10485760
         }
       },
+      "parseAs": "json",
       "pathParams": [
         "uploadId"
       ],
@@ -608,6 +625,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -645,6 +663,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [
         [
@@ -675,6 +694,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactTagId"
       ],
@@ -714,6 +734,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "contactTagId"
       ],
@@ -748,6 +769,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "contactTagId"
       ],
@@ -784,6 +806,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "contactTagId"
       ],
@@ -818,6 +841,7 @@ export const operationTable = {
         "variables": {}
       },
       "requestBody": null,
+      "parseAs": "json",
       "pathParams": [
         "userId"
       ],
@@ -858,6 +882,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [
         "userId"
       ],
@@ -895,6 +920,7 @@ export const operationTable = {
         "required": true,
         "binaryFields": {}
       },
+      "parseAs": "json",
       "pathParams": [],
       "security": [],
       "rateLimit": [],

@@ -24,6 +24,15 @@ function requestBodyOf(spec, operation) {
   return { contentType, required: body.required === true, binaryFields };
 }
 
+/** How to read a success body: JSON unless the spec's 2xx answers are only text or binary (e.g. a photo). */
+function responseParseAs(spec, operation) {
+  const types = Object.entries(operation.responses ?? {})
+    .filter(([status]) => status.startsWith("2"))
+    .flatMap(([, ref]) => Object.keys(deref(spec, ref)?.content ?? {}));
+  if (!types.length || types.some((t) => t.includes("json"))) return "json";
+  return types.every((t) => t.startsWith("text/")) ? "text" : "blob";
+}
+
 export function buildOperationTable(spec) {
   const operations = {};
   for (const { route, method, item, operation } of eachOperation(spec)) {
@@ -34,6 +43,7 @@ export function buildOperationTable(spec) {
       path: route,
       server: serversOf(spec, item, operation),
       requestBody: requestBodyOf(spec, operation),
+      parseAs: responseParseAs(spec, operation),
       pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
       security: (operation.security ?? spec.security ?? []).map((requirement) => Object.keys(requirement)),
       rateLimit: operation["x-bizchat-rate-limit"] ?? (spec["x-bizchat-rate-limits"] ? ["default"] : []),

@@ -52,6 +52,8 @@ export interface OperationRow {
   path: string;
   server: { url: string; variables: Record<string, string | undefined> };
   requestBody: { contentType: string; required: boolean; binaryFields: Record<string, number | null> } | null;
+  /** How openapi-fetch reads a success body (from the spec's 2xx content types). */
+  parseAs: "json" | "text" | "blob";
   pathParams: readonly string[];
   security: readonly (readonly string[])[];
   rateLimit: readonly string[];
@@ -214,8 +216,11 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     const result = await base.request(method.toLowerCase() as HttpMethod, path as never, {
       ...init,
       headers,
-      baseUrl: options.baseUrl ?? serverUrl(row, definition.serverVariables),
+      // A client pinned to one host (e.g. a mock) keeps it; otherwise a per-call baseUrl (an absolute upload URL)
+      // wins over the spec's server.
+      baseUrl: options.baseUrl ?? (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
       fetch: fetchForCall,
+      parseAs: init.parseAs ?? row.parseAs,
       ...(bodySerializer ? { bodySerializer } : {}),
     } as never);
     const response = result.response;

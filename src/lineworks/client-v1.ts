@@ -1,0 +1,39 @@
+import type { paths } from "../../generated/lineworks-v1.js";
+import { operationTable } from "../../generated/lineworks-v1.operations.js";
+import { operationValidators } from "../../generated/lineworks-v1.validators.js";
+import type { Credential } from "../runtime/auth.js";
+import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
+import type { OperationValidators } from "../runtime/validate.js";
+import { v1ErrorDescriber } from "./errors.js";
+
+export interface LineWorksV1ClientOptions extends CommonOptions {
+  /** The API ID of the tenant (the `{apiId}` of https://apis.worksmobile.com/{apiId}/…). */
+  apiId: string;
+  /** Service API or Server API consumer key, sent as the `consumerKey` header. */
+  consumerKey: Credential;
+  /** Server token or service access token, sent as `Authorization: Bearer`. */
+  token: Credential;
+}
+
+export type LineWorksV1Client = BizchatClient<paths>;
+
+/**
+ * A typed LINE WORKS API 1.0 client (seed 000 call rules, registerBot v4 of seed 004, the service-token
+ * exchange). Every errorCode of the documented table maps to its error class with `code` kept. Default limits:
+ * the per-category per-API limits of seed 000 (Message 60/min on Free — set `rateLimit.classes.message.limit`
+ * to 200 on paid plans) and at most 5 concurrent connections.
+ */
+export function createLineWorksV1Client(options: LineWorksV1ClientOptions): LineWorksV1Client {
+  const { apiId, consumerKey, token, ...common } = options;
+  return createProviderClient<paths>(
+    {
+      provider: "lineworks-v1",
+      table: operationTable as unknown as OperationTable,
+      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      serverVariables: { apiId },
+      credentials: { consumerKey, bearer: token },
+      describeError: v1ErrorDescriber(operationTable.errorCodes as Record<string, { class: string; message?: string; meaning?: string }>),
+    },
+    common,
+  );
+}

@@ -1,0 +1,54 @@
+import type { paths } from "../../generated/lineworks.js";
+import { operationTable } from "../../generated/lineworks.operations.js";
+import { operationValidators } from "../../generated/lineworks.validators.js";
+import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
+import type { OperationValidators } from "../runtime/validate.js";
+import type { TokenProvider } from "./auth.js";
+import { describeLineWorksError } from "./errors.js";
+
+export interface LineWorksClientOptions extends CommonOptions {
+  /** A fixed access token, or a provider that renews it: serviceAccountAuth(…) / refreshTokenAuth(…). */
+  auth: { accessToken: string } | TokenProvider;
+}
+
+export type LineWorksClient = BizchatClient<paths>;
+
+/** 401, or 403 with code UNAUTHORIZED (how the API reports an expired token: lineworks/works-api-code-samples). */
+async function isExpiredToken(response: Response): Promise<boolean> {
+  if (response.status === 401) return true;
+  if (response.status !== 403) return false;
+  try {
+    return ((await response.json()) as { code?: unknown }).code === "UNAUTHORIZED";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A typed LINE WORKS API 2.0 client (Contacts, contact tags, custom properties, the OAuth token endpoint).
+ * Default limit: 240 requests per minute per operation, resynced from RateLimit-* headers (reset in seconds).
+ * With a token provider, a 401 or 403 UNAUTHORIZED renews the token and sends the call once more.
+ */
+export function createLineWorksClient(options: LineWorksClientOptions): LineWorksClient {
+  const { auth, ...common } = options;
+  const provider = "getToken" in auth ? auth : null;
+  return createProviderClient<paths>(
+    {
+      provider: "lineworks",
+      table: operationTable as unknown as OperationTable,
+      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      credentials: { oauth2: provider ? () => provider.getToken() : (auth as { accessToken: string }).accessToken },
+      describeError: describeLineWorksError,
+      ...(provider
+        ? {
+            onUnauthorized: async (response: Response) => {
+              if (!(await isExpiredToken(response))) return false;
+              provider.invalidate();
+              return true;
+            },
+          }
+        : {}),
+    },
+    common,
+  );
+}

@@ -1,0 +1,58 @@
+// Every operation of both LINE WORKS specs through the clients against real Prism processes, with the calls built
+// from the specs' own examples (the seed's contact and bot included): success validated strictly against the spec,
+// every declared error status mapped to its class with the provider's code kept.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, errorClassForStatusForTest } from "../support/error-classes.js";
+import { createLineWorksClient, createLineWorksV1Client } from "../../src/lineworks/index.js";
+import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.js";
+import { operationTable as v2Table } from "../../generated/lineworks.operations.js";
+import { operationTable as v1Table } from "../../generated/lineworks-v1.operations.js";
+import { exampleCall, loadSpec } from "../support/spec-examples.js";
+
+type AnyClient = Record<string, (path: string, init?: unknown) => Promise<{ data?: unknown; error?: ApiError; response: Response }>>;
+
+const suites = [
+  { api: "lineworks", table: v2Table, count: 26, make: (url: string) => createLineWorksClient({ auth: { accessToken: "works-contract-token" }, baseUrl: url, retry: false, rateLimit: false, validate: { response: "strict" } }) },
+  { api: "lineworks-v1", table: v1Table, count: 2, make: (url: string) => createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "consumer-key", token: "server-token", baseUrl: url, retry: false, rateLimit: false, validate: { response: "strict" } }) },
+] as const;
+
+for (const suite of suites) {
+  describe(suite.api, () => {
+    let mock: MockServer;
+    let client: AnyClient;
+    const spec = loadSpec(suite.api);
+    beforeAll(async () => {
+      mock = await startMockServer(suite.api);
+      client = suite.make(mock.url) as unknown as AnyClient;
+    });
+    afterAll(async () => {
+      (client as unknown as { close(): void })?.close();
+      await mock?.close();
+    });
+
+    const ids = Object.keys(suite.table.operations);
+    it(`covers all ${suite.count} operations`, () => expect(ids).toHaveLength(suite.count));
+
+    describe.each(ids)("%s", (id) => {
+      const call = exampleCall(spec, id);
+      const send = (headers?: Record<string, string>) => client[call.method]!(call.path, { params: call.params, body: call.body, headers });
+
+      it(`succeeds with the spec's example (HTTP ${call.successStatus})`, async () => {
+        const { error, response } = await send();
+        expect(error).toBeUndefined();
+        expect(response.status).toBe(call.successStatus);
+      });
+
+      for (const status of call.errorStatuses) {
+        it(`maps the spec's ${status} example to its error class`, async () => {
+          const { data, error } = await send(mockPrefer({ code: status }));
+          expect(data).toBeUndefined();
+          expect(error).toBeInstanceOf(ApiError);
+          expect(error).toBeInstanceOf(errorClassForStatusForTest(status, error!.code));
+          expect(error!.status).toBe(status);
+          expect(error!.code).toBeTruthy();
+        });
+      }
+    });
+  });
+}

@@ -3,6 +3,7 @@
 import { ApiError, RequestValidationError } from "../src/index.js";
 import { createChatworkClient } from "../src/chatwork/index.js";
 import { createLineClient, paginateModules } from "../src/line/index.js";
+import { createLineWorksClient, createLineWorksV1Client, paginateContacts } from "../src/lineworks/index.js";
 import { mockPrefer } from "../src/testing.js";
 
 type Session = (baseUrl: string, log: (line: string) => void) => Promise<void>;
@@ -38,6 +39,34 @@ export const sessions: Record<string, Session> = {
     }
     const held = await client.POST("/v2/bot/chat/{chatId}/control/acquire", { params: { path: { chatId: "U2714aa3b2407b75341f3f170fc4151b9" } }, body: { ttl: 60 }, headers: mockPrefer({ code: 423 }) });
     if (held.error) log(`acquire while another channel holds control → ${held.error.name} ${held.error.status}: ${held.error.messages.join("; ")} (request ${held.error.requestId})`);
+    client.close();
+  },
+  async lineworks(baseUrl, log) {
+    const client = createLineWorksClient({ auth: { accessToken: "demo-access-token" }, baseUrl });
+    const created = await client.POST("/contacts", {
+      body: { contactName: { lastName: "佐藤", firstName: "花子" }, emails: [{ email: "hanako.sato@example.co.jp", primary: true }], permission: { accessibleRange: "ALL" } },
+    });
+    log(`POST /contacts → HTTP ${created.response.status}, contactId ${created.data?.contactId}`);
+    let n = 0;
+    for await (const contact of paginateContacts(client, { count: 100 })) {
+      if (n++ === 0) log(`paginateContacts → first ${contact.contactName?.lastName ?? ""} ${contact.contactName?.firstName ?? ""}`);
+      if (n >= 3) break;
+    }
+    const expired = await client.GET("/contacts", { headers: mockPrefer({ code: 403, example: "tokenExpired" }) });
+    if (expired.error) log(`GET /contacts with an expired token → ${expired.error.name} ${expired.error.status} [${expired.error.code}]`);
+    client.close();
+  },
+  async "lineworks-v1"(baseUrl, log) {
+    const client = createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "demo-consumer-key", token: "demo-server-token", baseUrl });
+    const bot = await client.POST("/message/registerBot/v4", {
+      body: { name: "勤怠ボット", description: "出退勤を記録するボットです", photoUrl: "https://example.co.jp/bot.png", managerList: ["admin@example.co.jp"] },
+    });
+    log(`POST /message/registerBot/v4 (deprecated) → botNo ${bot.data?.botNo}, Deprecation header: ${bot.response.headers.get("deprecation")}`);
+    const denied = await client.POST("/message/registerBot/v4", {
+      body: { name: "勤怠ボット", description: "出退勤を記録するボットです", photoUrl: "https://example.co.jp/bot.png", managerList: ["admin@example.co.jp"] },
+      headers: mockPrefer({ code: 401 }),
+    });
+    if (denied.error) log(`with a bad token → ${denied.error.name} ${denied.error.status}, errorCode ${denied.error.code}: ${denied.error.messages[0]}`);
     client.close();
   },
 };

@@ -290,3 +290,16 @@ describe("helpers", () => {
     for (const bad of [undefined, 1, "", "%%%"]) expect(verifyLineWorksSignature(body, bad, "bot-secret")).toBe(false);
   });
 });
+
+describe("API 2.0 rate-limit headers", () => {
+  it("reads RateLimit-Reset as seconds until reset: remaining 0 holds the next call of that operation ~1 s", async () => {
+    const api = await serve((_req, res, i) => json(res, 200, list([contact], null), { "RateLimit-Limit": 240, "RateLimit-Remaining": i === 0 ? 0 : 239, "RateLimit-Reset": 1 }));
+    const client = createLineWorksClient({ auth: { accessToken: "t" }, baseUrl: api.url });
+    await client.GET("/contacts");
+    await client.GET("/contacts");
+    const gap = api.received[1]!.at - api.received[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(1000);
+    expect(gap).toBeLessThan(3000);
+    client.close();
+  });
+});

@@ -1,6 +1,6 @@
 // LINE answers errors as {"message": "…", "details": [{"message", "property"}]} (Messaging API "Error responses");
 // manager.line.biz (module attach) may answer OAuth-style {"error", "error_description"} (specs/line.yaml).
-import type { ErrorDescription } from "../runtime/client.js";
+import { describeNonJsonError, type ErrorDescription } from "../runtime/client.js";
 
 export function describeLineError(body: unknown): ErrorDescription {
   if (body && typeof body === "object") {
@@ -16,6 +16,5 @@ export function describeLineError(body: unknown): ErrorDescription {
     const code = typeof b.error === "string" ? b.error : undefined;
     return code ? { messages, code } : { messages };
   }
-  if (typeof body === "string" && body.trim()) return { messages: [`unexpected non-JSON error body: ${body.trim().slice(0, 200)}`] };
-  return { messages: [] };
+  return describeNonJsonError(body);
 }

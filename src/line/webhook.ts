@@ -5,7 +5,7 @@ import type { components } from "../../generated/line.js";
 import { webhookValidators } from "../../generated/line.validators.js";
 import { WebhookVerificationError, type ValidationIssue } from "../runtime/errors.js";
 import { validationIssues, type Validator } from "../runtime/validate.js";
-import { hmacSha256Base64, parseJson, signaturesMatch, type RawBody } from "../runtime/webhooks.js";
+import { parseJson, verifyUtf8KeyedSignature, type RawBody } from "../runtime/webhooks.js";
 
 type S = components["schemas"];
 export type LineModuleEvent = S["ModuleEvent"];
@@ -29,12 +29,7 @@ export interface LineWebhookPayload {
 }
 
 export function verifyLineSignature(rawBody: RawBody, signature: unknown, channelSecret: string): boolean {
-  try {
-    if (typeof channelSecret !== "string" || !channelSecret) return false;
-    return signaturesMatch(hmacSha256Base64(Buffer.from(channelSecret, "utf8"), rawBody), signature);
-  } catch {
-    return false;
-  }
+  return verifyUtf8KeyedSignature(rawBody, signature, channelSecret);
 }
 
 export interface ParseLineWebhookOptions {

@@ -2,7 +2,7 @@
 // an expired token is 403 + code UNAUTHORIZED (official samples, shared/reference/lineworks.md §1.6).
 // API 1.0: {errorCode, errorMessage} with the documented code table (seed 000), mapped to classes through the
 // spec's x-bizchat-error-codes (generated operation table). OAuth token endpoint: {error, error_description}.
-import type { ErrorDescription } from "../runtime/client.js";
+import { describeNonJsonError, type ErrorDescription } from "../runtime/client.js";
 import { ApiError, AuthenticationError, NotFoundError, PermissionError, RateLimitError, ServerError, type ApiErrorClass } from "../runtime/errors.js";
 
 const CLASS_BY_NAME: Record<string, ApiErrorClass> = {
@@ -25,13 +25,8 @@ const V2_CODE_CLASSES: Record<string, ApiErrorClass> = {
   SERVICE_UNAVAILABLE: ServerError,
 };
 
-function nonJson(body: unknown): ErrorDescription {
-  if (typeof body === "string" && body.trim()) return { messages: [`unexpected non-JSON error body: ${body.trim().slice(0, 200)}`] };
-  return { messages: [] };
-}
-
 export function describeLineWorksError(body: unknown, status: number): ErrorDescription {
-  if (!body || typeof body !== "object") return nonJson(body);
+  if (!body || typeof body !== "object") return describeNonJsonError(body);
   const b = body as { code?: unknown; description?: unknown; message?: unknown; error?: unknown; error_description?: unknown };
   if (typeof b.error === "string") {
     // OAuth errors (invalid_grant, invalid_client, …) on 400/401 mean the credentials were refused; other statuses
@@ -47,7 +42,7 @@ export function describeLineWorksError(body: unknown, status: number): ErrorDesc
 
 export function v1ErrorDescriber(codes: Record<string, { class: string; message?: string; meaning?: string }>) {
   return (body: unknown): ErrorDescription => {
-    if (!body || typeof body !== "object") return nonJson(body);
+    if (!body || typeof body !== "object") return describeNonJsonError(body);
     const b = body as { errorCode?: unknown; errorMessage?: unknown; code?: unknown; message?: unknown };
     if (typeof b.errorCode === "string") {
       const known = codes[b.errorCode];

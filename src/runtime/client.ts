@@ -76,6 +76,12 @@ export interface ErrorDescription {
   errorClass?: ApiErrorClass;
 }
 
+/** What to report when an error body is not the provider's JSON (an HTML error page, plain text, nothing). */
+export function describeNonJsonError(body: unknown): ErrorDescription {
+  if (typeof body === "string" && body.trim()) return { messages: [`unexpected non-JSON error body: ${body.trim().slice(0, 200)}`] };
+  return { messages: [] };
+}
+
 export interface ProviderDefinition {
   provider: Provider;
   table: OperationTable;

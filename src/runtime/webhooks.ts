@@ -37,3 +37,13 @@ export function parseJson(body: RawBody): unknown {
     return undefined;
   }
 }
+
+/** base64(HMAC-SHA256(key = UTF-8 secret, raw body)) compared with `signature`; false on any bad input. */
+export function verifyUtf8KeyedSignature(rawBody: RawBody, signature: unknown, secret: unknown): boolean {
+  try {
+    if (typeof secret !== "string" || !secret) return false;
+    return signaturesMatch(hmacSha256Base64(Buffer.from(secret, "utf8"), rawBody), signature);
+  } catch {
+    return false;
+  }
+}

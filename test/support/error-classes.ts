@@ -1,6 +1,7 @@
 // The class a test expects for a status and provider code: the provider code wins where the mapping is documented
 // (LINE WORKS UNAUTHORIZED on 403 → AuthenticationError; API 1.0 081 on 400 → NotFoundError).
 import { ApiError, AuthenticationError, NotFoundError, PermissionError, RateLimitError, ServerError } from "../../src/index.js";
+import { errorClassForStatus } from "../../src/runtime/errors.js";
 import { operationTable as v1 } from "../../generated/lineworks-v1.operations.js";
 
 export { ApiError };
@@ -12,10 +13,5 @@ export function errorClassForStatusForTest(status: number, code: string | undefi
   if (code && codes[code]) return v1Classes[codes[code].class]!;
   if (code === "UNAUTHORIZED") return AuthenticationError;
   if (code === "TOO_MANY_REQUESTS") return RateLimitError;
-  if (status === 401) return AuthenticationError;
-  if (status === 403) return PermissionError;
-  if (status === 404) return NotFoundError;
-  if (status === 429) return RateLimitError;
-  if (status >= 500) return ServerError;
-  return ApiError;
+  return errorClassForStatus(status);
 }

@@ -88,6 +88,8 @@ class Bucket {
     return true;
   }
 
+  private wakeOnAbort = (): void => this.wake?.();
+
   private release = (): void => {
     this.inFlight--;
     this.wake?.();
@@ -104,10 +106,13 @@ class Bucket {
         this.waiters.shift();
         head.resolve();
       } else {
+        // Wait for a refill, a released slot or the head's abort; the abort listener is removed after each wake
+        // so a head that waits through many wakes does not pile up listeners on its signal.
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          head.signal?.addEventListener("abort", () => resolve(), { once: true });
+          head.signal?.addEventListener("abort", this.wakeOnAbort, { once: true });
         });
+        head.signal?.removeEventListener("abort", this.wakeOnAbort);
         this.wake = undefined;
       }
     }

@@ -8,6 +8,7 @@ export {
   ServerError,
   NetworkError,
   TimeoutError,
+  RateLimiterUnavailableError,
   RequestValidationError,
   ResponseValidationError,
   WebhookVerificationError,
@@ -18,6 +19,7 @@ export {
 } from "./runtime/errors.js";
 export type { CommonOptions, ValidateOptions, BizchatClient } from "./runtime/client.js";
 export type { RateLimitOptions, RateLimitClass } from "./runtime/limiter.js";
+export type { RedisRateLimitOptions, RedisClientLike } from "./runtime/redis-link.js";
 export type { RetryOptions } from "./runtime/retry.js";
 export type { Credential } from "./runtime/auth.js";
 export type { RawBody } from "./runtime/webhooks.js";

@@ -17,7 +17,7 @@ import {
   type Provider,
   type ValidationIssue,
 } from "./errors.js";
-import { RateLimiter, readRateLimitHeaders, type RateLimitClass, type RateLimitHeaderSpec, type RateLimitOptions } from "./limiter.js";
+import { RateLimiter, credentialFingerprint, readRateLimitHeaders, type RateLimitClass, type RateLimitHeaderSpec, type RateLimitOptions } from "./limiter.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import { binaryPartIssues, toFormUrlEncoded, toMultipart } from "./serializers.js";
 import { createCallFetch } from "./transport.js";
@@ -113,8 +113,8 @@ export interface BizchatClient<Paths extends {}> {
   PUT: Method<Paths & Record<string, Record<HttpMethod, {}>>, "put">;
   PATCH: Method<Paths & Record<string, Record<HttpMethod, {}>>, "patch">;
   DELETE: Method<Paths & Record<string, Record<HttpMethod, {}>>, "delete">;
-  /** Stops the limiter's timers (call when the client is no longer used). */
-  close(): void;
+  /** Stops the limiter's timers and closes its Redis connections (call when the client is no longer used). */
+  close(): Promise<void>;
 }
 
 /**
@@ -155,7 +155,9 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
   const { provider, table } = definition;
   const base = createClient<Record<string, Record<HttpMethod, {}>>>();
   const limiter =
-    options.rateLimit === false || !Object.keys(table.rateLimits).length ? null : new RateLimiter(table.rateLimits, options.rateLimit ?? {});
+    options.rateLimit === false || !Object.keys(table.rateLimits).length
+      ? null
+      : new RateLimiter(table.rateLimits, options.rateLimit ?? {}, { provider, credentialFingerprint: credentialFingerprint(definition.credentials) });
   const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
   const validateRequest = options.validate?.request !== false;
   const responseMode = options.validate?.response ?? "off";
@@ -271,7 +273,7 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     PUT: method("PUT"),
     PATCH: method("PATCH"),
     DELETE: method("DELETE"),
-    close: () => limiter?.stop(),
+    close: async () => limiter?.stop(),
   } as unknown as BizchatClient<Paths>;
 }
 

@@ -113,6 +113,16 @@ export class NetworkError extends BizchatError {
   }
 }
 
+/**
+ * The shared (Redis) rate limiter cannot be reached and `rateLimit.redis.onError` is "fail": the call was not sent.
+ * Retryable once Redis is back.
+ */
+export class RateLimiterUnavailableError extends BizchatError {
+  constructor(message: string, options: BizchatErrorOptions) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
 /** An attempt exceeded `timeoutMs`, or the whole call its `deadlineMs`. */
 export class TimeoutError extends BizchatError {
   readonly timeoutMs: number;

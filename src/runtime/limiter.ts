@@ -6,15 +6,15 @@
 // Windows are managed here rather than with Bottleneck's reservoirRefreshInterval, whose timer starts when the
 // limiter is created and is not aligned with the provider's window (shared/reference/tooling.md §3.5): the
 // refill follows the provider's reset header as soon as one is seen.
+// With `rateLimit.redis`, each bucket lives in Redis instead (redis-bucket.ts) and is shared by every process.
 import Bottleneck from "bottleneck";
+import { createHash } from "node:crypto";
+import { RateLimiterUnavailableError, type Provider } from "./errors.js";
+import { RESET_MARGIN_MS, WINDOW_TOLERANCE_MS, type HeaderReading, type LimitedCall, type QuotaBucket, type RateLimitClass } from "./quota.js";
+import { RedisBucket } from "./redis-bucket.js";
+import { RedisLink, type RedisRateLimitOptions } from "./redis-link.js";
 
-export interface RateLimitClass {
-  limit?: number;
-  intervalMs?: number;
-  per?: string;
-  maxConcurrent?: number;
-  description?: string;
-}
+export type { HeaderReading, LimitedCall, QuotaBucket, RateLimitClass } from "./quota.js";
 
 export interface RateLimitHeaderSpec {
   limit: string;
@@ -26,19 +26,8 @@ export interface RateLimitHeaderSpec {
 export interface RateLimitOptions {
   /** Override documented limits per class, e.g. `{ message: { limit: 200 } }` for a paid LINE WORKS plan. */
   classes?: Record<string, Partial<RateLimitClass>>;
-}
-
-export interface LimitedCall {
-  operationId: string;
-  classes: readonly string[];
-  pathParams: Record<string, unknown>;
-  signal?: AbortSignal | null;
-}
-
-export interface HeaderReading {
-  limit?: number;
-  remaining?: number;
-  resetAt?: Date;
+  /** Share the limits with other processes through Redis (Bottleneck clustering over ioredis). */
+  redis?: RedisRateLimitOptions;
 }
 
 /**
@@ -54,7 +43,7 @@ interface Waiter {
   signal: AbortSignal | null | undefined;
 }
 
-class Bucket {
+export class Bucket implements QuotaBucket {
   private readonly queue = new Bottleneck({ maxConcurrent: 1 });
   private readonly waiters: Waiter[] = [];
   private draining = false;
@@ -133,7 +122,8 @@ class Bucket {
   }
 
   /** Resolves with a release function once the call may start. */
-  enter(signal: AbortSignal | null | undefined): Promise<() => void> | (() => void) {
+  enter(call: LimitedCall): Promise<() => void> | (() => void) {
+    const signal = call.signal;
     signal?.throwIfAborted();
     if (this.waiters.length === 0 && this.tryTake()) return this.release;
     return new Promise<() => void>((resolve, reject) => {
@@ -142,13 +132,28 @@ class Bucket {
     });
   }
 
-  /** The provider's count is the truth: never allow more than it says remain, and refill when it resets. */
-  resync(reading: HeaderReading): void {
-    if (this.spec.limit === undefined) return;
-    if (reading.remaining !== undefined) this.available = Math.min(this.available, Math.max(0, reading.remaining));
-    // A small margin after the announced reset absorbs clock skew at one-second header resolution.
-    if (reading.resetAt && Math.abs(reading.resetAt.getTime() + 250 - this.nextRefillAt) > 250) {
-      this.refillAt(reading.resetAt.getTime() + 250);
+  /**
+   * The provider's count is the truth. A reading about the window this bucket is in can only lower what is left; a
+   * reading about another window (the provider's window ends elsewhere: not aligned yet, or it already reset) is
+   * adopted whole: what it says remains, minus the calls still in flight, until its reset. A reading whose window
+   * already ended is stale (a slow answer from the previous window) and ignored.
+   */
+  resync(reading: HeaderReading, now: number): void {
+    if (this.spec.limit === undefined || reading.remaining === undefined && !reading.resetAt) return;
+    const remaining = reading.remaining === undefined ? undefined : Math.max(0, reading.remaining);
+    if (!reading.resetAt) {
+      if (remaining !== undefined) this.available = Math.min(this.available, remaining);
+      return;
+    }
+    const resetAt = reading.resetAt.getTime();
+    if (resetAt <= now) return;
+    const refillAt = resetAt + RESET_MARGIN_MS;
+    if (Math.abs(refillAt - this.nextRefillAt) <= WINDOW_TOLERANCE_MS) {
+      if (remaining !== undefined) this.available = Math.min(this.available, remaining);
+    } else {
+      if (remaining !== undefined) this.available = Math.max(0, remaining - this.inFlight);
+      this.refillAt(refillAt);
+      this.wake?.();
     }
   }
 
@@ -166,13 +171,33 @@ class Bucket {
   }
 }
 
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly classes: Record<string, RateLimitClass>;
+export interface RateLimiterContext {
+  provider: Provider;
+  /** Credentials of the client, fingerprinted into the default Redis id so one token's processes share one quota. */
+  credentialFingerprint: string;
+}
 
-  constructor(classes: Record<string, RateLimitClass>, options: RateLimitOptions = {}) {
+export class RateLimiter {
+  private readonly buckets = new Map<string, QuotaBucket>();
+  private readonly classes: Record<string, RateLimitClass>;
+  private readonly redisLink: Promise<RedisLink> | undefined;
+  private readonly redisOptions: RedisRateLimitOptions | undefined;
+  private readonly namespace: string;
+
+  constructor(
+    classes: Record<string, RateLimitClass>,
+    options: RateLimitOptions = {},
+    private readonly context: RateLimiterContext = { provider: "chatwork", credentialFingerprint: "shared" },
+  ) {
     this.classes = {};
     for (const [name, spec] of Object.entries(classes)) this.classes[name] = { ...spec, ...options.classes?.[name] };
+    this.redisOptions = options.redis;
+    this.namespace = `bizchat:${context.provider}:${options.redis?.id ?? context.credentialFingerprint}`;
+    if (options.redis) {
+      this.redisLink = RedisLink.open(options.redis);
+      // A failure to load ioredis surfaces on the first call; keep it from being an unhandled rejection meanwhile.
+      this.redisLink.catch(() => undefined);
+    }
   }
 
   private bucketKey(className: string, call: LimitedCall): string {
@@ -182,26 +207,65 @@ export class RateLimiter {
     return className;
   }
 
-  private bucketsFor(call: LimitedCall): Bucket[] {
-    return call.classes
-      .filter((name) => this.classes[name])
-      .map((name) => {
-        const key = this.bucketKey(name, call);
-        let bucket = this.buckets.get(key);
-        if (!bucket) {
-          bucket = new Bucket(this.classes[name]!);
+  private async redisBucket(key: string, spec: RateLimitClass): Promise<QuotaBucket> {
+    const link = await this.redisLink!;
+    const options = this.redisOptions!;
+    return new RedisBucket(spec, link, {
+      id: `${this.namespace}:${key}`,
+      heartbeatMs: options.heartbeatMs ?? 100,
+      local: options.onError === "local" ? () => new Bucket(spec) : undefined,
+      unavailable: (call, reason) =>
+        new RateLimiterUnavailableError(`${call.operationId}: the shared rate limiter's Redis is unreachable (${reason})`, {
+          provider: this.context.provider,
+          operationId: call.operationId,
+        }),
+    });
+  }
+
+  private bucketsFor(call: LimitedCall): QuotaBucket[] {
+    const result: QuotaBucket[] = [];
+    for (const name of call.classes) {
+      const spec = this.classes[name];
+      if (!spec) continue;
+      const key = this.bucketKey(name, call);
+      let bucket = this.buckets.get(key);
+      if (!bucket) {
+        if (this.redisLink) {
+          const pending = this.redisBucket(key, spec);
+          // Until the link is open, later calls share the same pending bucket.
+          const placeholder = new PendingBucket(pending);
+          this.buckets.set(key, placeholder);
+          void pending.then(
+            (ready) => this.buckets.get(key) === placeholder && this.buckets.set(key, ready),
+            () => this.buckets.delete(key),
+          );
+          bucket = placeholder;
+        } else {
+          bucket = new Bucket(spec);
           this.buckets.set(key, bucket);
         }
-        return bucket;
-      });
+      }
+      result.push(bucket);
+    }
+    return result;
+  }
+
+  private unavailable(call: LimitedCall, cause: unknown): never {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new RateLimiterUnavailableError(`${call.operationId}: the shared rate limiter could not start (${reason})`, {
+      provider: this.context.provider,
+      operationId: call.operationId,
+      cause,
+    });
   }
 
   /** Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts. */
   async schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
     const releases: (() => void)[] = [];
     try {
-      for (const bucket of this.bucketsFor(call)) {
-        const entered = bucket.enter(call.signal);
+      for (const candidate of this.bucketsFor(call)) {
+        const bucket = candidate instanceof PendingBucket ? await candidate.ready.catch((error) => this.unavailable(call, error)) : candidate;
+        const entered = bucket.enter(call);
         releases.push(typeof entered === "function" ? entered : await entered);
       }
       return await task();
@@ -210,17 +274,52 @@ export class RateLimiter {
     }
   }
 
-  observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined): void {
-    for (const bucket of this.bucketsFor(call)) {
-      if (status === 429) bucket.exhausted(retryAt ?? Date.now() + 1000);
-      else bucket.resync(reading);
+  /**
+   * Feeds a response back. The rate-limit headers describe the operation's first class with a quota (e.g.
+   * Chatwork's per-token window, not its per-room posting limit); a 429 holds every class of the call.
+   */
+  observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined, now = Date.now()): void {
+    const headerClass = call.classes.find((name) => this.classes[name]?.limit !== undefined);
+    for (const name of call.classes) {
+      const bucket = this.classes[name] && this.buckets.get(this.bucketKey(name, call));
+      if (!bucket || bucket instanceof PendingBucket) continue;
+      if (status === 429) bucket.exhausted(retryAt ?? now + 1000);
+      else if (name === headerClass) bucket.resync(reading, now);
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    // Close the shared Redis connection first: Bottleneck then drops each limiter without unsubscribing it one
+    // by one (which fails, unhandled, when Redis is already gone).
+    const link = this.redisLink ? await this.redisLink.catch(() => undefined) : undefined;
+    link?.close();
     for (const bucket of this.buckets.values()) bucket.stop();
     this.buckets.clear();
   }
+}
+
+/** Stands in for a Redis bucket while the Redis link opens. */
+class PendingBucket implements QuotaBucket {
+  constructor(readonly ready: Promise<QuotaBucket>) {}
+  enter(): never {
+    throw new Error("PendingBucket is awaited, never entered");
+  }
+  resync(): void {}
+  exhausted(): void {}
+  stop(): void {
+    void this.ready.then((bucket) => bucket.stop(), () => undefined);
+  }
+}
+
+/** A short, one-way fingerprint of the client's static credentials, so the same token shares one Redis quota. */
+export function credentialFingerprint(credentials: Record<string, unknown>): string {
+  const statics = Object.entries(credentials)
+    .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+    .sort(([a], [b]) => a.localeCompare(b));
+  if (!statics.length) return "shared";
+  const hash = createHash("sha256");
+  for (const [name, value] of statics) hash.update(`${name}\0${value}\0`);
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** Reads the provider's rate-limit headers (names and reset unit from the spec). Header names are case-insensitive. */

@@ -1,6 +1,6 @@
 // The custom fetch handed to openapi-fetch for one call: auth → limiter → attempt (with time-out) → retry.
 // Retries live here, not in middleware: a custom fetch runs once per logical call (shared/reference/tooling.md §1).
-import { NetworkError, TimeoutError, type Provider } from "./errors.js";
+import { BizchatError, NetworkError, TimeoutError, type Provider } from "./errors.js";
 import { readRateLimitHeaders, type RateLimitHeaderSpec, type RateLimiter, type LimitedCall } from "./limiter.js";
 import {
   backoffMs,
@@ -73,6 +73,8 @@ export function createCallFetch(ctx: TransportContext) {
         response = ctx.limiter ? await ctx.limiter.schedule(call, send) : await send();
       } catch (error) {
         if (callerSignal.aborted) throw callerSignal.reason;
+        // The limiter's own verdicts (e.g. RateLimiterUnavailableError): nothing was sent.
+        if (error instanceof BizchatError) throw error;
         const base = { provider: ctx.provider, operationId: ctx.operationId, request, cause: error };
         if (deadlineSignal?.aborted) {
           throw new TimeoutError(`${ctx.operationId}: no answer within the ${ctx.deadlineMs} ms deadline`, { ...base, timeoutMs: ctx.deadlineMs! });

@@ -166,3 +166,29 @@ describe("when Redis goes away", () => {
     }
   }, 30_000);
 });
+
+describe("waiting on the shared limiter", () => {
+  it("a caller's AbortSignal ends the wait in the Redis limiter, and nothing is sent", async () => {
+    redis = await startRedis();
+    server = await startQuotaServer(1, 30_000, 1);
+    // Start well inside a server window so the wait below cannot end by a reset.
+    const intoWindow = Date.now() % 30_000;
+    if (intoWindow > 25_000) await new Promise((r) => setTimeout(r, 30_000 - intoWindow + 100));
+    const client = createChatworkClient({
+      token: "abort-token",
+      baseUrl: server.url,
+      retry: false,
+      rateLimit: { classes: { default: { limit: 1, intervalMs: 30_000 } }, redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id: "abort" } },
+    });
+    expect((await client.GET("/me")).data).toBeDefined();
+    const controller = new AbortController();
+    const began = Date.now();
+    const waiting = client.GET("/me", { signal: controller.signal }).catch((error: unknown) => error);
+    setTimeout(() => controller.abort(new Error("caller gave up")), 300);
+    const outcome = await waiting;
+    await client.close();
+    expect((outcome as Error).message).toBe("caller gave up");
+    expect(Date.now() - began).toBeLessThan(1500);
+    expect([...server.acceptedByWindow.values()].reduce((a, b) => a + b, 0)).toBe(1);
+  }, 45_000);
+});

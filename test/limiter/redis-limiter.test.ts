@@ -31,6 +31,7 @@ beforeAll(() => {
 interface WorkerOutcome {
   ok: number;
   errors: Record<string, number>;
+  userClientStatus?: string;
 }
 
 function runWorker(config: Record<string, unknown>): Promise<WorkerOutcome> {
@@ -56,7 +57,7 @@ describe("distributed limiter (redis-server)", () => {
     const startedAt = Date.now() + 1500; // workers need a moment to start; measure from here
     const runUntil = startedAt + 4 * windowMs;
     const config = { url: server.url, redisPort: redis.port, limit, windowMs, runUntil, concurrency: 8, id: "shared-test", onError: "fail" };
-    const outcomes = await Promise.all([1, 2, 3, 4].map(() => runWorker(config)));
+    const outcomes = await Promise.all([1, 2, 3, 4].map((n) => runWorker({ ...config, useClient: n % 2 === 0 })));
     const used = server.quotaUsed(startedAt, runUntil);
     const ok = outcomes.reduce((sum, o) => sum + o.ok, 0);
     console.log(
@@ -70,6 +71,7 @@ describe("distributed limiter (redis-server)", () => {
     expect(used.share).toBeGreaterThanOrEqual(0.95);
     // Every process got a share: the quota really is shared, not won by one.
     for (const outcome of outcomes) expect(outcome.ok).toBeGreaterThan(limit / 10);
+    expect(outcomes.map((o) => o.userClientStatus)).toEqual([undefined, "ready", undefined, "ready"]);
   }, 60_000);
 });
 

@@ -13,8 +13,21 @@ export interface SecurityScheme {
 
 export type Credentials = Partial<Record<string, Credential>>;
 
-async function valueOf(credential: Credential): Promise<string> {
-  return typeof credential === "function" ? credential() : credential;
+export class InvalidCredentialError extends TypeError {}
+
+/** Characters an HTTP header value may carry (RFC 9110 §5.5 field-vchar, SP, HTAB, obs-text). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The credential's current value. One with a line break or other control character would make `Headers.set`
+ * throw a TypeError that quotes the whole value: refuse it here with a message that names only the scheme.
+ */
+async function valueOf(name: string, credential: Credential): Promise<string> {
+  const value = typeof credential === "function" ? await credential() : credential;
+  if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+    throw new InvalidCredentialError(`the "${name}" credential is not a string of characters allowed in an HTTP header (value not shown)`);
+  }
+  return value;
 }
 
 /**
@@ -33,7 +46,7 @@ export async function authHeaders(
     const headers: Record<string, string> = {};
     for (const name of requirement) {
       const scheme = schemes[name];
-      const value = await valueOf(credentials[name]!);
+      const value = await valueOf(name, credentials[name]!);
       if (scheme?.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = value;
       else if (scheme?.type === "http" && scheme.scheme === "basic") headers.authorization = `Basic ${Buffer.from(value).toString("base64")}`;
       else headers.authorization = `Bearer ${value}`;

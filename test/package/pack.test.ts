@@ -15,7 +15,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as
   version: string;
   files: string[];
   bin?: Record<string, string>;
-  exports: Record<string, { types: string; import: string }>;
+  exports: Record<string, string | { types: string; import: string; default?: string }>;
   engines: { node: string };
   sideEffects: boolean;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
@@ -36,6 +36,11 @@ function sh(command: string, args: string[], cwd: string, timeoutMs = 180_000): 
       else resolve({ stdout, stderr });
     });
   });
+}
+
+/** The code entry points (every export but ./package.json). */
+function entryPoints(): [string, { types: string; import: string; default?: string }][] {
+  return Object.entries(pkg.exports).filter((entry): entry is [string, { types: string; import: string; default?: string }] => typeof entry[1] === "object");
 }
 
 let work: string;
@@ -61,9 +66,13 @@ describe("package.json", () => {
   it("declares an ESM package with types first in every export, a bin, Node ≥ 20.19 and optional Prism", () => {
     expect(pkg.engines.node).toBe(">=20.19");
     expect(pkg.sideEffects).toBe(false);
-    expect(pkg.files.sort()).toEqual(["README.md", "dist/generated", "dist/src", "specs"]);
-    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./chatwork", "./line", "./lineworks", "./testing"]);
-    for (const [entry, conditions] of Object.entries(pkg.exports)) expect(Object.keys(conditions)[0], entry).toBe("types");
+    expect(pkg.files.sort()).toEqual(["LICENSE", "README.md", "dist/generated", "dist/src", "specs"]);
+    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./chatwork", "./line", "./lineworks", "./package.json", "./testing"]);
+    for (const [entry, conditions] of entryPoints()) {
+      expect(Object.keys(conditions), entry).toEqual(["types", "import", "default"]);
+      // `default` serves require() of the ESM build (Node ≥ 20.19 loads synchronous ESM through require).
+      expect(conditions.default, entry).toBe(conditions.import);
+    }
     expect(pkg.bin).toEqual({ bizchat: "dist/src/cli/main.js" });
     expect(pkg.peerDependenciesMeta?.["@stoplight/prism-cli"]?.optional).toBe(true);
   });
@@ -88,7 +97,8 @@ describe("tarball", () => {
 
   it("contains every export target, the bin (with its shebang) and the specs startMockServer serves", async () => {
     const paths = new Set(packed.files.map((f) => f.path));
-    for (const conditions of Object.values(pkg.exports)) {
+    expect(paths).toContain("LICENSE");
+    for (const [, conditions] of entryPoints()) {
       expect(paths).toContain(conditions.types.replace(/^\.\//, ""));
       expect(paths).toContain(conditions.import.replace(/^\.\//, ""));
     }
@@ -145,6 +155,19 @@ console.log(JSON.stringify({ missing, validation, deep, prefer: modules["bizchat
     );
     const { stdout } = await sh(process.execPath, ["check.mjs"], consumer);
     expect(JSON.parse(stdout)).toEqual({ missing: [], validation: "path.room_id", deep: "ERR_PACKAGE_PATH_NOT_EXPORTED", prefer: { Prefer: "code=404" } });
+  });
+
+  it("can be required from CommonJS (the `default` condition, Node ≥ 20.19)", async () => {
+    writeFileSync(
+      path.join(consumer, "check.cjs"),
+      `const { createChatworkClient } = require("bizchat-openapi/chatwork");
+const { RequestValidationError } = require("bizchat-openapi");
+const { version } = require("bizchat-openapi/package.json");
+console.log(JSON.stringify({ create: typeof createChatworkClient, error: typeof RequestValidationError, version }));
+`,
+    );
+    const { stdout } = await sh(process.execPath, ["check.cjs"], consumer);
+    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({ create: "function", error: "function", version: pkg.version });
   });
 
   it("type-checks a strict NodeNext program against the shipped declarations", async () => {

@@ -21,7 +21,16 @@ export interface MockServerOptions {
 
 export interface MockServer {
   url: string;
+  /** Resolves with Prism's exit code when the process ends (after close(), or if it dies while serving). */
+  exited: Promise<number | null>;
   close(): Promise<void>;
+}
+
+/** The part of Prism's output that explains a failure (it follows errors with its whole usage text). */
+function prismFailure(output: string): string {
+  const lines = output.split("\n").filter((line) => line.trim());
+  const errors = lines.filter((line) => /error|✖|fatal|EADDRINUSE|ENOENT/i.test(line));
+  return (errors.length ? errors : lines).slice(-10).join("\n");
 }
 
 /** Headers asking the mock for a given status and/or named example (Prism's `Prefer` header). */
@@ -78,7 +87,7 @@ export async function startMockServer(provider: MockProvider, options: MockServe
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`Prism did not start for ${provider} within ${options.startTimeoutMs ?? 30_000} ms:\n${output.slice(-2000)}`));
+      reject(new Error(`Prism did not start for ${provider} within ${options.startTimeoutMs ?? 30_000} ms:\n${prismFailure(output)}`));
     }, options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -91,7 +100,7 @@ export async function startMockServer(provider: MockProvider, options: MockServe
     child.stderr.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`Prism exited with code ${code} for ${provider}:\n${output.slice(-2000)}`));
+      reject(new Error(`Prism exited with code ${code} for ${provider}:\n${prismFailure(output)}`));
     });
   });
   child.stdout.removeAllListeners("data");
@@ -99,8 +108,13 @@ export async function startMockServer(provider: MockProvider, options: MockServe
   child.stdout.resume();
   child.stderr.resume();
 
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
   return {
     url,
+    exited,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -52,7 +52,12 @@ export async function mockCommand(args: string[], { io }: CommandContext): Promi
     done(`ready at ${server.url}`);
     io.stdout(`${server.url}\n`);
     log.note(`serving ${operations} ${provider} operations; Ctrl-C to stop`);
-    const signal = stopRequested ?? (await new Promise<NodeJS.Signals>((resolve) => (wake = resolve)));
+    const stop = stopRequested ?? (await Promise.race([new Promise<NodeJS.Signals>((resolve) => (wake = resolve)), server.exited]));
+    if (typeof stop !== "string") {
+      log.note(`Prism stopped by itself (exit code ${stop})`);
+      return 1;
+    }
+    const signal = stop;
     const stopped = log.step(`${signal}: stopping Prism`);
     await server.close();
     stopped("stopped");

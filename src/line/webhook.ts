@@ -40,6 +40,12 @@ export interface ParseLineWebhookOptions {
 
 const validators = webhookValidators as unknown as Record<string, Validator>;
 
+/** `type` as text. A JSON object may carry its own `toString`/`valueOf` keys, on which String() throws. */
+function typeName(type: unknown): string {
+  if (typeof type === "string") return type;
+  return type !== null && typeof type === "object" ? JSON.stringify(type) : String(type);
+}
+
 /** Verifies, validates each known event against the spec, and returns the typed events (narrow on `type`). */
 export function parseLineWebhook(rawBody: RawBody, options: ParseLineWebhookOptions): LineWebhookPayload {
   if (!verifyLineSignature(rawBody, options.signature, options.channelSecret)) {
@@ -53,8 +59,10 @@ export function parseLineWebhook(rawBody: RawBody, options: ParseLineWebhookOpti
   const issues: ValidationIssue[] = [];
   const events = payload.events.map((event: unknown, index: number): LineWebhookEvent => {
     const type = (event as { type?: unknown } | null)?.type;
-    const validator = typeof type === "string" ? validators[type] : undefined;
-    if (!validator) return { type: "unknown", originalType: typeof type === "string" ? type : String(type), event };
+    // Own properties only: an event type such as "constructor" or "__proto__" must not reach Object.prototype
+    // (it would be called as a validator and throw, or pass as a known event).
+    const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type] : undefined;
+    if (!validator) return { type: "unknown", originalType: typeName(type), event };
     for (const issue of validationIssues(validator, { destination: payload.destination, events: [event] }, "body")) {
       issues.push({ ...issue, field: issue.field.replace("body.events.0", `body.events.${index}`), pointer: issue.pointer.replace(/^\/events\/0/, `/events/${index}`) });
     }

@@ -7,7 +7,7 @@
 // flight, as google-auth-library does). `expires_in` arrives as a string in practice and is coerced.
 // No secret (client secret, private key, assertion, tokens) is ever put into an error or a log line.
 import { importPKCS8, SignJWT } from "jose";
-import { AuthenticationError, BizchatError, errorClassForStatus } from "../runtime/errors.js";
+import { AuthenticationError, BizchatError, errorClassForStatus, TimeoutError } from "../runtime/errors.js";
 import { describeLineWorksError } from "./errors.js";
 
 export const LINE_WORKS_TOKEN_URL = "https://auth.worksmobile.com/oauth2/v2.0/token";
@@ -51,14 +51,29 @@ interface TokenAnswer {
   expires_in: string | number;
 }
 
-async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeof globalThis.fetch): Promise<TokenAnswer> {
+/** A token request that takes longer than this is abandoned: a hung auth server must not hang every call. */
+const TOKEN_TIMEOUT_MS = 10_000;
+
+async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeof globalThis.fetch, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
+  const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
+  let text: string;
   try {
-    response = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+    response = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form, signal });
+    text = await response.text();
   } catch (cause) {
-    throw new BizchatError(`LINE WORKS token request to ${new URL(url).origin} failed to connect`, { provider: "lineworks", operationId: "issueAccessToken", cause, retryable: true });
+    const origin = new URL(url).origin;
+    if (signal.aborted) {
+      throw new TimeoutError(`LINE WORKS token request to ${origin} got no answer within ${timeoutMs} ms`, {
+        provider: "lineworks",
+        operationId: "issueAccessToken",
+        timeoutMs,
+        retryable: true,
+        request: new Request(url, { method: "POST" }),
+      });
+    }
+    throw new BizchatError(`LINE WORKS token request to ${origin} failed to connect`, { provider: "lineworks", operationId: "issueAccessToken", cause, retryable: true });
   }
-  const text = await response.text();
   let body: unknown = text;
   try {
     body = JSON.parse(text);

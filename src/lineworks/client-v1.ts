@@ -3,6 +3,7 @@ import { operationTable } from "../../generated/lineworks-v1.operations.js";
 import { operationValidators } from "../../generated/lineworks-v1.validators.js";
 import type { Credential } from "../runtime/auth.js";
 import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
+import { isEncodable } from "../runtime/serializers.js";
 import type { OperationValidators } from "../runtime/validate.js";
 import { v1ErrorDescriber } from "./errors.js";
 
@@ -25,6 +26,11 @@ export type LineWorksV1Client = BizchatClient<paths>;
  */
 export function createLineWorksV1Client(options: LineWorksV1ClientOptions): LineWorksV1Client {
   const { apiId, consumerKey, token, ...common } = options;
+  // The API ID is the first path segment of every URL (it is percent-encoded into it): "", "." or ".." would drop
+  // the tenant from the route, and a lone surrogate cannot be encoded at all.
+  if (typeof apiId !== "string" || /^\.{0,2}$/.test(apiId) || !isEncodable(apiId)) {
+    throw new TypeError('createLineWorksV1Client: `apiId` must be the tenant\'s API ID (not empty, ".", ".." or malformed Unicode)');
+  }
   return createProviderClient<paths>(
     {
       provider: "lineworks-v1",

@@ -6,7 +6,7 @@ import createClient, {
   type MaybeOptionalInit,
 } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
+import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
 import {
   ApiError,
   BizchatError,
@@ -18,9 +18,9 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { RateLimiter, credentialFingerprint, readRateLimitHeaders, type RateLimitClass, type RateLimitHeaderSpec, type RateLimitOptions } from "./limiter.js";
-import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
-import { binaryPartIssues, toFormUrlEncoded, toMultipart } from "./serializers.js";
-import { createCallFetch } from "./transport.js";
+import { DEFAULT_RETRY, mayRetryStatus, type RetryOptions } from "./retry.js";
+import { binaryPartIssues, isEncodable, toFormUrlEncoded, toMultipart } from "./serializers.js";
+import { createCallFetch, PreparedRequest } from "./transport.js";
 import { validationIssues, type OperationValidators, type Validator } from "./validate.js";
 
 export interface ValidateOptions {
@@ -38,11 +38,13 @@ export interface CommonOptions {
   rateLimit?: false | RateLimitOptions;
   /** Default `{ maxAttempts: 3 }`, only where a retry is safe. `false` sends every call once. */
   retry?: false | RetryOptions;
-  /** Time limit of one attempt, in ms. */
+  /** Time limit of one attempt, body included, in ms (default 30 000; a server that never answers must not hang a call). */
   timeoutMs?: number;
   /** Time limit of the whole call including retries and waits, in ms. */
   deadlineMs?: number;
   validate?: ValidateOptions;
+  /** Larger answers are abandoned with ResponseValidationError (rule `maxBytes`) rather than buffered (default 64 MiB). */
+  maxResponseBytes?: number;
   /** Where `validate.response: 'warn'` reports (default console). */
   logger?: { warn(message: string): void };
 }
@@ -119,20 +121,28 @@ export interface BizchatClient<Paths extends {}> {
 
 /**
  * A path parameter of "." or ".." would be resolved away by URL parsing (even percent-encoded: the WHATWG URL
- * standard treats %2E%2E as ".."), changing the route. Such values are refused whatever `validate.request` says;
- * every other character, "/" included, is percent-encoded by openapi-fetch's path serializer.
+ * standard treats %2E%2E as ".."), changing the route; an empty one leaves an empty segment ("//"); a lone
+ * surrogate cannot be percent-encoded. Such values are refused whatever `validate.request` says, checked as
+ * openapi-fetch will serialize them (an array or object becomes its comma-joined values). Every other character,
+ * "/" included, is percent-encoded by openapi-fetch's path serializer.
  */
-function dotSegmentIssues(path: Record<string, unknown> | undefined): ValidationIssue[] {
-  return Object.entries(path ?? {})
-    .filter(([, value]) => typeof value === "string" && /^(\.|%2e){1,2}$/i.test(value))
-    .map(([name]) => ({
-      location: "path",
-      field: `path.${name}`,
-      pointer: `/${name}`,
-      rule: "dotSegment",
-      params: {},
-      message: 'must not be "." or ".." (it would change the route)',
-    }));
+function unsafePathIssues(path: Record<string, unknown> | undefined): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [name, value] of Object.entries(path ?? {})) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value)
+      ? value.map(String).join(",")
+      : value !== null && typeof value === "object"
+        ? Object.entries(value).flat().map(String).join(",")
+        : String(value);
+    const base = { location: "path" as const, field: `path.${name}`, pointer: `/${name}`, params: {} };
+    if (/^(\.|%2e){0,2}$/i.test(text)) {
+      issues.push({ ...base, rule: "dotSegment", message: 'must not be empty, "." or ".." (it would change the route)' });
+    } else if (!isEncodable(text)) {
+      issues.push({ ...base, rule: "encoding", message: "must be well-formed Unicode (a lone surrogate cannot be sent in a URL)" });
+    }
+  }
+  return issues;
 }
 
 function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
@@ -160,8 +170,13 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       : new RateLimiter(table.rateLimits, options.rateLimit ?? {}, { provider, credentialFingerprint: credentialFingerprint(definition.credentials) });
   const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
   const validateRequest = options.validate?.request !== false;
+  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const responseMode = options.validate?.response ?? "off";
   const logger = options.logger ?? console;
+  // Fixed credentials give fixed headers: worked out once per operation instead of on every attempt.
+  const staticCredentials = Object.values(definition.credentials).every((credential) => typeof credential !== "function");
+  const staticAuthHeaders = new Map<string, Record<string, string>>();
 
   async function call(method: string, path: string, init: CallInit = {}) {
     const operationId = table.index[`${method} ${path}`];
@@ -169,7 +184,7 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     const row = table.operations[operationId]!;
     const validators = definition.validators[operationId]!;
 
-    const unsafePath = dotSegmentIssues(init.params?.path);
+    const unsafePath = unsafePathIssues(init.params?.path);
     if (unsafePath.length) throw new RequestValidationError(operationId, provider, unsafePath);
     if (validateRequest) {
       const params = init.params ?? {};
@@ -187,14 +202,19 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       if (issues.length) throw new RequestValidationError(operationId, provider, issues);
     }
 
-    const credentialHeaders = async () => {
-      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials);
+    const loadCredentialHeaders = async () => {
+      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials).catch((error: unknown) => {
+        if (error instanceof InvalidCredentialError) throw new BizchatError(`${operationId}: ${error.message}`, { provider, operationId });
+        throw error;
+      });
       if (!headers) {
         const needed = row.security.map((r) => r.join(" + ")).join(" or ");
         throw new BizchatError(`${operationId}: no credentials for its security scheme (${needed})`, { provider, operationId });
       }
+      if (staticCredentials) staticAuthHeaders.set(operationId, headers);
       return headers;
     };
+    const credentialHeaders = () => staticAuthHeaders.get(operationId) ?? loadCredentialHeaders();
 
     const contentType = row.requestBody?.contentType;
     const headers: Record<string, string> = { ...init.headers };
@@ -206,6 +226,8 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       bodySerializer = (body) => toMultipart(body as Record<string, unknown>);
     }
 
+    let answered: Response | undefined;
+    const idempotencyKeySet = row.idempotencyHeader !== null && Object.keys(headers).some((name) => name.toLowerCase() === row.idempotencyHeader!.toLowerCase());
     const fetchForCall = createCallFetch({
       provider,
       operationId,
@@ -214,30 +236,53 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       fetch: options.fetch ?? globalThis.fetch,
       limiter,
       retry,
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       deadlineMs: options.deadlineMs,
       rateLimitHeaders: table.rateLimitHeaders,
       authHeaders: credentialHeaders,
       onUnauthorized: definition.onUnauthorized,
+      maxResponseBytes,
     });
 
-    const result = await base.request(method.toLowerCase() as HttpMethod, path as never, {
-      ...init,
+    // One literal of fixed shape (spreading `init` into it made every call's options a slow dictionary-mode object);
+    // the caller's other keys (e.g. `signal`) are copied over as given.
+    const requestOptions: Record<string, unknown> = {
+      params: init.params,
+      body: init.body,
       headers,
       // A client pinned to one host (e.g. a mock) keeps it; otherwise a per-call baseUrl (an absolute upload URL)
       // wins over the spec's server.
       baseUrl: options.baseUrl ?? (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
-      fetch: fetchForCall,
+      fetch: (request: Request) => fetchForCall(request).then((last) => (answered = last)),
       parseAs: init.parseAs ?? row.parseAs,
-      ...(bodySerializer ? { bodySerializer } : {}),
-    } as never);
+      bodySerializer: bodySerializer ?? init.bodySerializer,
+      Request: init.Request ?? PreparedRequest,
+    };
+    for (const key in init) if (!(key in requestOptions)) requestOptions[key] = init[key];
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await base.request(method.toLowerCase() as HttpMethod, path as never, requestOptions as never);
+    } catch (error) {
+      // The body was read whole by the transport, so a SyntaxError here is the provider's malformed JSON. Its
+      // message quotes the body (which may hold a token): the typed error says what is wrong without quoting it.
+      if (error instanceof SyntaxError && answered) {
+        throw new ResponseValidationError(operationId, provider, answered.status, [
+          { location: "response", field: "response", pointer: "", rule: "json", params: {}, message: "is not valid JSON" },
+        ]);
+      }
+      throw error;
+    }
     const response = result.response;
     const status = String(response.status);
     const bodyValue = response.ok ? result.data : result.error;
 
-    if (responseMode !== "off" && bodyValue !== undefined && typeof bodyValue === "object") {
+    if (responseMode !== "off" && (bodyValue === undefined || typeof bodyValue === "object")) {
       const validator: Validator | undefined = validators.responses[status] ?? validators.responses[`${status[0]}XX`];
-      const issues = validator ? validationIssues(validator, bodyValue, "response") : [];
+      const issues = !validator
+        ? []
+        : bodyValue === undefined
+          ? [{ location: "response" as const, field: "response", pointer: "", rule: "required", params: {}, message: "is empty, but the spec defines a body" }]
+          : validationIssues(validator, bodyValue, "response");
       if (issues.length) {
         const error = new ResponseValidationError(operationId, provider, response.status, issues);
         if (responseMode === "strict") throw error;
@@ -259,7 +304,8 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       ...(description.code ? { code: description.code } : {}),
       ...(requestId ? { requestId } : {}),
       ...(Object.keys(reading).length ? { rateLimit: reading } : {}),
-      retryable: response.status === 429 || response.status >= 500,
+      // What the client itself would retry: a 429 always, a 5xx only where sending again is safe.
+      retryable: mayRetryStatus(response.status, row.idempotent || (row.idempotencyHeader !== null && idempotencyKeySet)),
       request: new Request(response.url || "http://invalid/", { method }),
       response,
     });

@@ -53,7 +53,10 @@ export interface ApiErrorDetails extends BizchatErrorOptions {
   response: Response;
 }
 
-export function toRedactedRequest(request: Request): RedactedRequest {
+/** What an error keeps of a request (a Request, or the transport's PreparedRequest), before redaction. */
+export type RequestLike = Pick<Request, "method" | "url" | "headers">;
+
+export function toRedactedRequest(request: RequestLike): RedactedRequest {
   return { method: request.method, url: redactUrl(request.url), headers: redactHeaders(request.headers) };
 }
 
@@ -106,7 +109,7 @@ export function errorClassForStatus(status: number): ApiErrorClass {
 export class NetworkError extends BizchatError {
   readonly code: string | undefined;
   readonly request: RedactedRequest;
-  constructor(message: string, options: BizchatErrorOptions & { code?: string; request: Request }) {
+  constructor(message: string, options: BizchatErrorOptions & { code?: string; request: RequestLike }) {
     super(message, options);
     this.code = options.code;
     this.request = toRedactedRequest(options.request);
@@ -127,7 +130,7 @@ export class RateLimiterUnavailableError extends BizchatError {
 export class TimeoutError extends BizchatError {
   readonly timeoutMs: number;
   readonly request: RedactedRequest;
-  constructor(message: string, options: BizchatErrorOptions & { timeoutMs: number; request: Request }) {
+  constructor(message: string, options: BizchatErrorOptions & { timeoutMs: number; request: RequestLike }) {
     super(message, options);
     this.timeoutMs = options.timeoutMs;
     this.request = toRedactedRequest(options.request);

@@ -61,3 +61,13 @@ export function binaryPartIssues(body: unknown, binaryFields: Record<string, num
   }
   return issues;
 }
+
+/** False for text percent-encoding cannot represent (a lone UTF-16 surrogate): encodeURIComponent would throw. */
+export function isEncodable(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

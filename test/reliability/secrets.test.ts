@@ -11,7 +11,6 @@ import { BizchatError, RequestValidationError } from "../../src/index.js";
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
 import { createLineWorksClient, createLineWorksV1Client, refreshTokenAuth, serviceAccountAuth, type TokenProvider } from "../../src/lineworks/index.js";
-import { knownBug } from "../support/known-bug.js";
 import { readBody, refusedUrl, sendJson, startRawServer, warmUpFetch, type RawServer } from "../support/raw-server.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
 
@@ -314,7 +313,7 @@ describe("LINE WORKS 2.0", () => {
     expect([...seenByServers].some((s) => s.startsWith("at-ISSUED-SECRET-"))).toBe(true);
   });
 
-  knownBug("[known bug: client.ts] a non-JSON 200 from the issueAccessToken operation does not carry the body text into the error", async () => {
+  it("a non-JSON 200 from the issueAccessToken operation does not carry the body text into the error", async () => {
     const error = await failure(() =>
       createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/malformed`, ...FAST }).POST("/token", { body: issueTokenBody as never }),
     );

@@ -211,13 +211,13 @@ it(
               ? "RateLimitError"
               : last === "reset"
                 ? "throws NetworkError"
-                : "throws SyntaxError"; // malformed JSON: the known client.ts bug (fault-matrix.test.ts)
+                : "throws ResponseValidationError"; // malformed JSON: typed, with rule "json"
       if (name !== expected) mismatches.push(`call ${i}: ${history.join(",")} → ${name}, expected ${expected}`);
       if (outcome.kind === "error") {
         const error = outcome.error;
         if (!(error instanceof ApiError) || !(error instanceof ServerError || error instanceof RateLimitError)) mismatches.push(`call ${i}: error ${name}`);
       }
-      if (outcome.kind === "thrown" && !(outcome.error instanceof BizchatError) && !(outcome.error instanceof SyntaxError)) {
+      if (outcome.kind === "thrown" && !(outcome.error instanceof BizchatError)) {
         mismatches.push(`call ${i}: threw ${String(outcome.error)}`);
       }
       if (outcome.kind === "thrown" && outcome.error instanceof NetworkError && outcome.error.retryable !== call.idempotent) mismatches.push(`call ${i}: retryable flag`);
@@ -253,8 +253,9 @@ it(
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(unhandled).toEqual([]);
     expect(Object.values(byClass).reduce((a, b) => a + b, 0)).toBe(CALLS);
-    // Bare SyntaxErrors are exactly the calls whose last answer was the malformed body (known bug, see fault matrix).
-    expect(byClass["throws SyntaxError"] ?? 0).toBe(malformedLast);
+    // Malformed bodies come back typed: exactly the calls whose last answer was the malformed body.
+    expect(byClass["throws ResponseValidationError"] ?? 0).toBe(malformedLast);
+    expect(byClass["throws SyntaxError"]).toBeUndefined();
     // Faults really were injected and retried, and each class of outcome occurred (a RateLimitError needs three
     // 429s in a row, about one call in 10^5: it is not required here).
     expect(attempts - CALLS).toBeGreaterThan(CALLS * FAULT_RATE * 0.3);

@@ -4,6 +4,7 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
+  BizchatError,
   NetworkError,
   NotFoundError,
   RateLimitError,
@@ -248,5 +249,18 @@ describe("network failures and time-outs", () => {
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(server.count("POST")).toBe(1);
     client.close();
+  });
+});
+
+describe("credentials that cannot be a header", () => {
+  it("a token with a line break is refused before sending, and the error does not quote it", async () => {
+    server = await startFaultServer((_req, res) => json(res, 200, me));
+    const badToken = `${TOKEN}\r\nx-injected: 1`;
+    const client = createChatworkClient({ token: badToken, baseUrl: server.url });
+    const error = await client.GET("/me").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BizchatError);
+    expect((error as Error).message).toBe('getMe: the "apiToken" credential is not a string of characters allowed in an HTTP header (value not shown)');
+    expectNoSecret(error);
+    expect(server.received).toHaveLength(0);
   });
 });

@@ -145,6 +145,18 @@ function unsafePathIssues(path: Record<string, unknown> | undefined): Validation
   return issues;
 }
 
+const utf8 = new TextDecoder();
+
+/**
+ * What openapi-fetch makes of a success body with parseAs "json" or "text" (Body.json() / Body.text(): UTF-8,
+ * a leading BOM dropped), from bytes already read: without Content-Length an empty JSON body is `undefined`.
+ */
+function parseSuccessBody(bytes: Uint8Array, parseAs: "json" | "text", contentLength: string | null): unknown {
+  const text = utf8.decode(bytes);
+  if (parseAs === "text") return text;
+  return !contentLength && !text ? undefined : JSON.parse(text);
+}
+
 function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
   return row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = variables?.[name] ?? row.server.variables[name];
@@ -227,6 +239,12 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     }
 
     let answered: Response | undefined;
+    // JSON and text answers are parsed here from the bytes the transport read inside the attempt; openapi-fetch
+    // then hands the body over unread (parseAs "stream"). Copying the Response for openapi-fetch to read it again
+    // cost about a tenth of a call. Other parseAs values take that copy.
+    const parseAs = init.parseAs ?? row.parseAs;
+    const parseHere = parseAs === "json" || parseAs === "text";
+    let successBytes: Uint8Array | undefined;
     const idempotencyKeySet = row.idempotencyHeader !== null && Object.keys(headers).some((name) => name.toLowerCase() === row.idempotencyHeader!.toLowerCase());
     const fetchForCall = createCallFetch({
       provider,
@@ -242,6 +260,7 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       authHeaders: credentialHeaders,
       onUnauthorized: definition.onUnauthorized,
       maxResponseBytes,
+      onSuccessBody: parseHere ? (bytes) => (successBytes = bytes) : undefined,
     });
 
     // One literal of fixed shape (spreading `init` into it made every call's options a slow dictionary-mode object);
@@ -254,7 +273,7 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       // wins over the spec's server.
       baseUrl: options.baseUrl ?? (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
       fetch: (request: Request) => fetchForCall(request).then((last) => (answered = last)),
-      parseAs: init.parseAs ?? row.parseAs,
+      parseAs: parseHere ? "stream" : parseAs,
       bodySerializer: bodySerializer ?? init.bodySerializer,
       Request: init.Request ?? PreparedRequest,
     };
@@ -262,6 +281,10 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await base.request(method.toLowerCase() as HttpMethod, path as never, requestOptions as never);
+      // `data` is undefined when openapi-fetch found no body to read (204, HEAD, Content-Length 0).
+      if (successBytes !== undefined && result.data !== undefined) {
+        result.data = parseSuccessBody(successBytes, parseAs as "json" | "text", result.response.headers.get("Content-Length"));
+      }
     } catch (error) {
       // The body was read whole by the transport, so a SyntaxError here is the provider's malformed JSON. Its
       // message quotes the body (which may hold a token): the typed error says what is wrong without quoting it.

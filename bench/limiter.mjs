@@ -11,6 +11,7 @@ import { fmt, here, report, ROUNDS, startRedis, startServer, stats } from "./lib
 const run = promisify(execFile);
 const TOKEN = "bench-token";
 const redis = await startRedis();
+process.on("exit", () => redis?.kill()); // also when a step fails
 const redisOption = (id) => (redis ? { redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id, onError: "fail" } } : null);
 const loopback = await startServer("loopback-server.mjs");
 const base = loopback.url;
@@ -162,7 +163,7 @@ for (const q of quotaCases) {
     targets.push({
       name: `enforcing server, ${q.name}: no 429 and ≥ 95 % of the quota used`,
       measured: `${u.median.toFixed(1)} % used, ${stats(rejected).median} × 429 (median)`,
-      margin: `${(u.median - 95).toFixed(1)} points`,
+      margin: `${u.median >= 95 ? "+" : ""}${(u.median - 95).toFixed(1)} pp`,
       met: u.median >= 95 && stats(rejected).max === 0,
     });
   }

@@ -12,8 +12,8 @@ export function closingNote(targets, suites) {
   const ops = suites.throughput?.data ?? [];
 
   for (const op of ops.filter((o) => o.ours.rps < 0.9 * o.bare.rps)) {
-    md += `- **${op.provider} ${op.operation}: full stack at ${pct(op.ours.rps / op.bare.rps)} of bare openapi-fetch** (target 90 %, `;
-    md += `${((0.9 - op.ours.rps / op.bare.rps) * 100).toFixed(0)} points short); it spends ${us(op.ours.cpu - op.bare.cpu)} more client CPU per call. `;
+    md += `- **${op.provider} ${op.operation}: full stack at ${((op.ours.rps / op.bare.rps) * 100).toFixed(1)} % of bare openapi-fetch** (target 90 %, `;
+    md += `${((0.9 - op.ours.rps / op.bare.rps) * 100).toFixed(1)} pp short); it spends ${us(op.ours.cpu - op.bare.cpu)} more client CPU per call. `;
     if (op.noTimer.rps >= 0.9 * op.bare.rps) {
       md += `Why: the default per-attempt time-out (\`timeoutMs\` 30 s). Node's fetch ties every request to the AbortSignal it is given `;
       md += `(a WeakRef, a FinalizationRegistry entry and an abort listener per request, then their garbage collection): `;

@@ -73,7 +73,8 @@ export async function compare(contenders, measures, rounds = ROUNDS) {
       }
     }
   }
-  return Object.fromEntries(names.map((n) => [n, Object.fromEntries(Object.entries(samples[n]).map(([m, xs]) => [m, stats(xs)]))]));
+  // `values` keeps the samples in round order, for ratios taken round by round.
+  return Object.fromEntries(names.map((n) => [n, Object.fromEntries(Object.entries(samples[n]).map(([m, xs]) => [m, { ...stats(xs), values: xs }]))]));
 }
 
 /** Forks a bench server file; resolves once it sends `{ port }`. */

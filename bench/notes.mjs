@@ -11,31 +11,31 @@ export function closingNote(targets, suites) {
   md += " The misses, why, and the proposed fix:\n\n";
   const ops = suites.throughput?.data ?? [];
 
-  for (const op of ops.filter((o) => o.ours.rps < 0.9 * o.bare.rps)) {
-    md += `- **${op.provider} ${op.operation}: full stack at ${((op.ours.rps / op.bare.rps) * 100).toFixed(1)} % of bare openapi-fetch** (target 90 %, `;
-    md += `${((0.9 - op.ours.rps / op.bare.rps) * 100).toFixed(1)} pp short); it spends ${us(op.ours.cpu - op.bare.cpu)} more client CPU per call. `;
-    if (op.noTimer.rps >= 0.9 * op.bare.rps) {
+  for (const op of ops.filter((o) => o.ratios.oursBare < 0.9)) {
+    md += `- **${op.provider} ${op.operation}: full stack at ${(op.ratios.oursBare * 100).toFixed(1)} % of bare openapi-fetch** (target 90 %, `;
+    md += `${((0.9 - op.ratios.oursBare) * 100).toFixed(1)} pp short); it spends ${us(op.ours.cpu - op.bare.cpu)} more client CPU per call. `;
+    if (op.ratios.noTimerBare >= 0.9) {
       md += `Why: the default per-attempt time-out (\`timeoutMs\` 30 s). Node's fetch ties every request to the AbortSignal it is given `;
       md += `(a WeakRef, a FinalizationRegistry entry and an abort listener per request, then their garbage collection): `;
       md += `${us(op.ours.cpu - op.noTimer.cpu)} of client CPU per call here; with \`timeoutMs: 0\` the same stack runs at `;
-      md += `${pct(op.noTimer.rps / op.bare.rps)} of bare openapi-fetch. Within fetch there is no cheaper way to make a request abortable. `;
+      md += `${pct(op.ratios.noTimerBare)} of bare openapi-fetch. Within fetch there is no cheaper way to make a request abortable. `;
       md += `Fix: the undici Dispatcher transport proposed below for Chatwork, whose per-request time-outs are timers of the connection `;
       md += `pool, not a signal per request. \`timeoutMs: 0\` removes the cost today, and with it the protection against a server that never answers.\n`;
     } else {
-      md += `Why: per-call work above openapi-fetch (the \`timeoutMs: 0\` row is at ${pct(op.noTimer.rps / op.bare.rps)}). Fix: profile this `;
+      md += `Why: per-call work above openapi-fetch (the \`timeoutMs: 0\` row is at ${pct(op.ratios.noTimerBare)}). Fix: profile this `;
       md += `operation (\`node --cpu-prof bench/throughput.mjs\`) and remove it from src/runtime/client.ts and transport.ts.\n`;
     }
   }
 
-  const line = ops.filter((o) => o.provider === "LINE" && (o.ours.rps < o.rival.rps || o.ours.latency > o.rival.latency));
+  const line = ops.filter((o) => o.provider === "LINE" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency));
   if (line.length) {
     md += `- **Slower than ${line[0].competitor} on ${line.map((o) => o.operation).join(", ")}**: `;
-    md += line.map((o) => `${o.operation} ${pct(o.ours.rps / o.rival.rps)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
+    md += line.map((o) => `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
     md += `. Why: @line/bot-sdk is a thin wrapper over the same fetch (a URL and a plain header object in, \`text()\` + \`JSON.parse\` out), `;
-    md += `within ${line.map((o) => pct(o.rival.rps / o.raw.rps)).join(" / ")} of raw fetch here. The full stack is validation, auth, retry and error mapping `;
+    md += `at ${line.map((o) => pct(o.ratios.rivalRaw)).join(" / ")} of raw fetch's throughput here. The full stack is validation, auth, retry and error mapping `;
     md += `on top of openapi-fetch. Per call, the full stack spends ${line.map((o) => us(o.ours.cpu - o.rival.cpu)).join(" / ")} more client CPU `;
     md += `than the SDK; the default per-attempt time-out's signal accounts for ${line.map((o) => us(o.ours.cpu - o.noTimer.cpu)).join(" / ")} of it `;
-    md += `(with \`timeoutMs: 0\` the stack reaches ${line.map((o) => pct(o.noTimer.rps / o.rival.rps)).join(" / ")} of the SDK's throughput), `;
+    md += `(with \`timeoutMs: 0\` the stack reaches ${line.map((o) => pct(o.ratios.noTimerRival)).join(" / ")} of the SDK's throughput), `;
     md += `and the rest is openapi-fetch's own per-call work (a \`Headers\` object built by \`mergeHeaders\`, a query serializer created `;
     md += `on every call, URL assembly, undici copying the headers again) plus validation and the transport's bookkeeping. `;
     md += `Fix: build each request straight from the generated operation table in the transport (path template, a query serializer `;
@@ -44,13 +44,13 @@ export function closingNote(targets, suites) {
     md += `round trip), and take the time-out off the signal with the Dispatcher transport below.\n`;
   }
 
-  const cw = ops.filter((o) => o.provider === "Chatwork" && (o.ours.rps < o.rival.rps || o.ours.latency > o.rival.latency));
+  const cw = ops.filter((o) => o.provider === "Chatwork" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency));
   if (cw.length) {
     md += `- **Slower than ${cw[0].competitor} on ${cw.map((o) => o.operation).join(", ")}**: `;
-    md += cw.map((o) => `${o.operation} ${pct(o.ours.rps / o.rival.rps)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
+    md += cw.map((o) => `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
     md += `. Why: the HTTP stack, not the client. chatwork-api-client sends through axios on \`node:http\`; every fetch-based client here, `;
-    md += `raw \`fetch\` included, reaches only ${cw.map((o) => pct(o.raw.rps / o.rival.rps)).join(" / ")} of its throughput, while the full stack `;
-    md += `is at ${cw.map((o) => pct(o.ours.rps / o.raw.rps)).join(" / ")} of raw fetch. Node's fetch builds WHATWG Request/Response objects, `;
+    md += `raw \`fetch\` included, reaches only ${cw.map((o) => pct(o.ratios.rawRival)).join(" / ")} of its throughput, while the full stack `;
+    md += `is at ${cw.map((o) => pct(o.ratios.oursRaw)).join(" / ")} of raw fetch. Node's fetch builds WHATWG Request/Response objects, `;
     md += `an AbortSignal and web streams per call and writes a request body as a stream. Fix: when no \`fetch\` is injected, send through `;
     md += `undici's Dispatcher API (\`undici.request\`, about 2.7 × Node's fetch on these machines: shared/reference/tooling.md §4.3) with `;
     md += `string bodies and a keep-alive pool, building a Response only for openapi-fetch to parse; the retry, time-out and error `;

@@ -66,7 +66,9 @@ export class Bucket implements QuotaBucket {
       if (this.spec.intervalMs) this.refillAt(Date.now() + this.spec.intervalMs);
       this.wake?.();
     }, Math.max(0, at - Date.now()));
-    this.timer.unref();
+    // An idle refill timer must not keep the process alive; one that callers are waiting for must (else a script
+    // whose only pending work is a held call would exit mid-wait).
+    if (this.waiters.length === 0) this.timer.unref();
   }
 
   private tryTake(): boolean {
@@ -105,6 +107,7 @@ export class Bucket implements QuotaBucket {
         this.wake = undefined;
       }
     }
+    this.timer?.unref();
   }
 
   private startDrain(): void {
@@ -128,6 +131,7 @@ export class Bucket implements QuotaBucket {
     if (this.waiters.length === 0 && this.tryTake()) return this.release;
     return new Promise<() => void>((resolve, reject) => {
       this.waiters.push({ resolve: () => resolve(this.release), reject, signal });
+      this.timer?.ref();
       this.startDrain();
     });
   }

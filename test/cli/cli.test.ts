@@ -274,6 +274,8 @@ describe("mock", () => {
       child.once("exit", () => reject(new Error(`mock exited early:\n${stderr}`)));
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // stdout and stderr are separate pipes: the note written after the URL may arrive a moment later.
+    for (let waited = 0; !stderr.includes("serving") && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(stderr).toContain("serving 32 chatwork operations");
 
     const response = await fetch(`${url}/me`, { headers: { "x-chatworktoken": "any" } });

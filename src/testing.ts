@@ -4,9 +4,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
 
 export type MockProvider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
 
@@ -64,16 +64,6 @@ function prismEntry(): string {
   return path.join(path.dirname(pkgFile), bin);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startMockServer(provider: MockProvider, options: MockServerOptions = {}): Promise<MockServer> {
   const port = options.port ?? (await freePort());

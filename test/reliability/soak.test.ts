@@ -11,22 +11,13 @@ import { createLineClient } from "../../src/line/index.js";
 import { createLineWorksClient } from "../../src/lineworks/index.js";
 import { forceGc, readBody, sendJson, startRawServer, warmUpFetch, type RawServer } from "../support/raw-server.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
+import { prng } from "../support/prng.js";
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 20_000);
 const CONCURRENCY = 50;
 const FAULT_RATE = 0.1;
 const RETRY = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.SOAK_SEED ?? 20_260_505);
 const random = prng(SEED);
 

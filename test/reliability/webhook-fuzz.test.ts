@@ -10,17 +10,9 @@ import { parseChatworkWebhook, verifyChatworkSignature } from "../../src/chatwor
 import { parseLineWebhook, verifyLineSignature } from "../../src/line/index.js";
 import { verifyLineWorksSignature } from "../../src/lineworks/index.js";
 import { signaturesMatch } from "../../src/runtime/webhooks.js";
+import { prng } from "../support/prng.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 5_2026);
-function prng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(SEED);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;

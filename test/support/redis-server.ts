@@ -1,7 +1,7 @@
 // A real redis-server on a free loopback port, for the distributed rate-limit tests (.ci/run installs the
 // Debian package when it is missing). No persistence: every run starts empty.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../src/free-port.js";
 import { Redis } from "ioredis";
 
 export interface RedisProcess {
@@ -11,16 +11,6 @@ export interface RedisProcess {
   kill(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();

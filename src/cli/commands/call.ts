@@ -3,7 +3,7 @@
 // the operation's security scheme, retries where safe, typed error classes. The CLI only turns strings into the
 // call's params and body and prints the outcome.
 import { writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { freePort } from "../../free-port.js";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { MockProvider, MockServer } from "../../testing.js";
@@ -62,17 +62,6 @@ async function readFiles(specs: string[], body: unknown): Promise<Record<string,
   return out;
 }
 
-/** A free loopback port, so the client's baseUrl is known before Prism starts (it starts only if a request is sent). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface LazyMock {
   url: string;

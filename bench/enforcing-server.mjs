@@ -15,7 +15,11 @@ const server = createServer((req, res) => {
   req.on("end", () => {
     const window = Math.floor(Date.now() / windowMs);
     const used = accepted.get(window) ?? 0;
-    const headers = { "content-type": "application/json", "x-ratelimit-limit": String(limit), "x-ratelimit-reset": String(((window + 1) * windowMs) / 1000) };
+    const headers = {
+      "content-type": "application/json",
+      "x-ratelimit-limit": String(limit),
+      "x-ratelimit-reset": String(((window + 1) * windowMs) / 1000),
+    };
     if (used >= limit) {
       rejected429++;
       res.writeHead(429, { ...headers, "x-ratelimit-remaining": "0" });

@@ -14,7 +14,12 @@ export const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
 
 export function stats(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2, max: s[s.length - 1], n: s.length };
+  return {
+    min: s[0],
+    median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2,
+    max: s[s.length - 1],
+    n: s.length,
+  };
 }
 
 const round = (x, d) => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString("en-US") : x.toFixed(d));
@@ -69,12 +74,18 @@ export async function compare(contenders, measures, rounds = ROUNDS) {
       const name = names[(i + r) % names.length];
       for (const [m, measure] of Object.entries(measures)) {
         const value = await measure(contenders[name]);
-        for (const [k, v] of Object.entries(typeof value === "number" ? { [m]: value } : value)) (samples[name][k] ??= []).push(v);
+        for (const [k, v] of Object.entries(typeof value === "number" ? { [m]: value } : value))
+          (samples[name][k] ??= []).push(v);
       }
     }
   }
   // `values` keeps the samples in round order, for ratios taken round by round.
-  return Object.fromEntries(names.map((n) => [n, Object.fromEntries(Object.entries(samples[n]).map(([m, xs]) => [m, { ...stats(xs), values: xs }]))]));
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      Object.fromEntries(Object.entries(samples[n]).map(([m, xs]) => [m, { ...stats(xs), values: xs }])),
+    ]),
+  );
 }
 
 /** Forks a bench server file; resolves once it sends `{ port }`. */
@@ -107,16 +118,26 @@ export function freePort() {
 /** A throw-away redis-server (no persistence) on a free port, or null when redis-server is not installed. */
 export async function startRedis() {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
   const started = await new Promise((resolve) => {
     child.once("error", () => resolve(false));
     child.once("spawn", () => resolve(true));
   });
   if (!started) return null;
   const { Redis } = await import("ioredis");
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 50,
+  });
   probe.on("error", () => undefined);
-  for (const deadline = Date.now() + 10_000; ; ) {
+  for (const deadline = Date.now() + 10_000; ;) {
     try {
       await probe.connect().catch(() => undefined);
       if ((await probe.ping()) === "PONG") break;
@@ -136,5 +157,8 @@ export async function startRedis() {
 export function report(result) {
   const i = process.argv.indexOf("--json");
   if (i > 0) writeFileSync(process.argv[i + 1], JSON.stringify(result));
-  else console.log(`\n${result.markdown}\n${(result.targets ?? []).map((t) => `- ${t.met ? "met" : "MISSED"}: ${t.name}: ${t.measured}`).join("\n")}`);
+  else
+    console.log(
+      `\n${result.markdown}\n${(result.targets ?? []).map((t) => `- ${t.met ? "met" : "MISSED"}: ${t.name}: ${t.measured}`).join("\n")}`,
+    );
 }

@@ -12,13 +12,16 @@ const run = promisify(execFile);
 const TOKEN = "bench-token";
 const redis = await startRedis();
 process.on("exit", () => redis?.kill()); // also when a step fails
-const redisOption = (id) => (redis ? { redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id, onError: "fail" } } : null);
+const redisOption = (id) =>
+  redis ? { redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id, onError: "fail" } } : null;
 const loopback = await startServer("loopback-server.mjs");
 const base = loopback.url;
 const targets = [];
 const data = { redis: Boolean(redis), sustained: {}, added: {} };
 let md = `## 3. The limiter\n\n`;
-md += redis ? `Redis: a throw-away \`redis-server\` on a free loopback port (\`--save '' --appendonly no\`), through \`rateLimit.redis\`.\n\n` : `**redis-server not found: the Redis rows are pending.**\n\n`;
+md += redis
+  ? `Redis: a throw-away \`redis-server\` on a free loopback port (\`--save '' --appendonly no\`), through \`rateLimit.redis\`.\n\n`
+  : `**redis-server not found: the Redis rows are pending.**\n\n`;
 
 // ---- 3a. Maximum sustained rate: greedy callers through the LINE preset (2,000/s per endpoint). The first second
 // spends the burst the bucket starts with; the rate is then counted over whole refill periods.
@@ -42,7 +45,9 @@ async function sustained(client, seconds = 3, concurrency = 32) {
   return done / seconds;
 }
 const lineLocal = createLineClient({ channelAccessToken: TOKEN, baseUrl: base });
-const lineRedis = redis ? createLineClient({ channelAccessToken: TOKEN, baseUrl: base, rateLimit: redisOption("bench-line") }) : null;
+const lineRedis = redis
+  ? createLineClient({ channelAccessToken: TOKEN, baseUrl: base, rateLimit: redisOption("bench-line") })
+  : null;
 const rate = { local: [], redis: [] };
 for (let r = 0; r < SUSTAIN_ROUNDS; r++) {
   console.log(`  sustained rate, round ${r + 1} …`);
@@ -76,14 +81,33 @@ const lineOff = createLineClient({ channelAccessToken: TOKEN, baseUrl: base, rat
 const raised = { classes: { default: { limit: 1e9 }, roomPost: { limit: 1e9 } } };
 const cwOff = createChatworkClient({ token: TOKEN, baseUrl: `${base}/v2`, rateLimit: false });
 const cwLocal = createChatworkClient({ token: TOKEN, baseUrl: `${base}/v2`, rateLimit: raised });
-const cwRedis = redis ? createChatworkClient({ token: TOKEN, baseUrl: `${base}/v2`, rateLimit: { ...raised, ...redisOption("bench-chatwork") } }) : null;
+const cwRedis = redis
+  ? createChatworkClient({
+      token: TOKEN,
+      baseUrl: `${base}/v2`,
+      rateLimit: { ...raised, ...redisOption("bench-chatwork") },
+    })
+  : null;
 const post = { params: { path: { room_id: 322 } }, body: { body: "了解しました。", self_unread: 0 } };
 const latencyCases = [
-  { name: "LINE getModules (class `default`, per endpoint)", call: (c) => c.GET("/v2/bot/list", { params: { query: { limit: 100 } } }), off: lineOff, local: lineLocal, redis: lineRedis },
-  { name: "Chatwork postMessage (classes `default` per token + `roomPost` per room; quotas raised)", call: (c) => c.POST("/rooms/{room_id}/messages", post), off: cwOff, local: cwLocal, redis: cwRedis },
+  {
+    name: "LINE getModules (class `default`, per endpoint)",
+    call: (c) => c.GET("/v2/bot/list", { params: { query: { limit: 100 } } }),
+    off: lineOff,
+    local: lineLocal,
+    redis: lineRedis,
+  },
+  {
+    name: "Chatwork postMessage (classes `default` per token + `roomPost` per room; quotas raised)",
+    call: (c) => c.POST("/rooms/{room_id}/messages", post),
+    off: cwOff,
+    local: cwLocal,
+    redis: cwRedis,
+  },
 ];
 md += `\n### Added median latency under quota (${LAT_CALLS} sequential calls per client per round, the limited and the unlimited client taking turns call by call, which goes first alternating; each limiter measured against the limiter-off client in rounds of its own; ${ROUNDS} rounds)\n\n`;
-md += "| operation | limiter | limiter off: median ms | with the limiter: median ms | added (ms) |\n|---|---|---|---|---|\n";
+md +=
+  "| operation | limiter | limiter off: median ms | with the limiter: median ms | added (ms) |\n|---|---|---|---|---|\n";
 for (const c of latencyCases) {
   for (const k of ["local", "redis"]) {
     const label = k === "local" ? "in-process" : "Redis";
@@ -92,7 +116,10 @@ for (const c of latencyCases) {
       continue;
     }
     console.log(`  added latency: ${c.name.split(" (")[0]}, ${label} …`);
-    const pair = [["off", c.off], [k, c[k]]];
+    const pair = [
+      ["off", c.off],
+      [k, c[k]],
+    ];
     for (const [, client] of pair) for (let i = 0; i < 100; i++) await c.call(client); // warm-up
     const medians = { off: [], [k]: [] };
     for (let r = 0; r < ROUNDS; r++) {
@@ -132,7 +159,8 @@ const quotaCases = [
   { name: "2 processes, one quota through Redis", processes: 2, redis: true },
 ];
 md += `\n### Quota used and 429s against an enforcing server (Chatwork scaled to ${LIMIT} requests per ${WINDOW_MS / 1000} s, fixed windows, x-ratelimit-* headers with the reset as Unix seconds; 8 greedy callers per process; 3 whole windows counted; ${QUOTA_ROUNDS} rounds)\n\n`;
-md += "| setup | quota used (accepted ÷ allowed in the counted windows) | 429s sent by the server per run | calls that ended with an error |\n|---|---|---|---|\n";
+md +=
+  "| setup | quota used (accepted ÷ allowed in the counted windows) | 429s sent by the server per run | calls that ended with an error |\n|---|---|---|---|\n";
 for (const q of quotaCases) {
   if (q.redis && !redis) {
     md += `| ${q.name} | pending (no redis-server) | | |\n`;
@@ -146,10 +174,21 @@ for (const q of quotaCases) {
     const server = await startServer("enforcing-server.mjs", [String(LIMIT), String(WINDOW_MS)]);
     const from = Date.now() + 1500; // the clients learn the server's window from its first answers
     const runUntil = (Math.ceil(from / WINDOW_MS) + 3) * WINDOW_MS;
-    const config = { url: server.url, limit: LIMIT, windowMs: WINDOW_MS, runUntil, concurrency: 8, id: `bench-quota-${r}` };
+    const config = {
+      url: server.url,
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      runUntil,
+      concurrency: 8,
+      id: `bench-quota-${r}`,
+    };
     if (q.redis) config.redisPort = redis.port;
     const outcomes = await Promise.all(
-      Array.from({ length: q.processes }, () => run(process.execPath, [path.join(here, "quota-worker.mjs"), JSON.stringify(config)]).then(({ stdout }) => JSON.parse(stdout))),
+      Array.from({ length: q.processes }, () =>
+        run(process.execPath, [path.join(here, "quota-worker.mjs"), JSON.stringify(config)]).then(({ stdout }) =>
+          JSON.parse(stdout),
+        ),
+      ),
     );
     const counts = await server.ask({ from, to: runUntil });
     server.close();

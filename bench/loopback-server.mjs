@@ -13,7 +13,12 @@ const example = (spec, path, method) => {
 const [line, chatwork] = await Promise.all([loadSpec(root, "line"), loadSpec(root, "chatwork")]);
 const routes = [
   ["GET", /^\/v2\/bot\/list(\?|$)/, example(line, "/v2/bot/list", "get"), "line"],
-  ["POST", /^\/v2\/bot\/chat\/[^/]+\/control\/acquire$/, example(line, "/v2/bot/chat/{chatId}/control/acquire", "post"), "line"],
+  [
+    "POST",
+    /^\/v2\/bot\/chat\/[^/]+\/control\/acquire$/,
+    example(line, "/v2/bot/chat/{chatId}/control/acquire", "post"),
+    "line",
+  ],
   ["GET", /^\/v2\/rooms$/, example(chatwork, "/rooms", "get"), "chatwork"],
   ["POST", /^\/v2\/rooms\/\d+\/messages$/, example(chatwork, "/rooms/{room_id}/messages", "post"), "chatwork"],
 ];

@@ -30,7 +30,12 @@ export function closingNote(targets, suites) {
   const line = ops.filter((o) => o.provider === "LINE" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency));
   if (line.length) {
     md += `- **Slower than ${line[0].competitor} on ${line.map((o) => o.operation).join(", ")}**: `;
-    md += line.map((o) => `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
+    md += line
+      .map(
+        (o) =>
+          `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`,
+      )
+      .join("; ");
     md += `. Why: @line/bot-sdk is a thin wrapper over the same fetch (a URL and a plain header object in, \`text()\` + \`JSON.parse\` out), `;
     md += `at ${line.map((o) => pct(o.ratios.rivalRaw)).join(" / ")} of raw fetch's throughput here. The full stack is validation, auth, retry and error mapping `;
     md += `on top of openapi-fetch. Per call, the full stack spends ${line.map((o) => us(o.ours.cpu - o.rival.cpu)).join(" / ")} more client CPU `;
@@ -44,10 +49,17 @@ export function closingNote(targets, suites) {
     md += `round trip), and take the time-out off the signal with the Dispatcher transport below.\n`;
   }
 
-  const cw = ops.filter((o) => o.provider === "Chatwork" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency));
+  const cw = ops.filter(
+    (o) => o.provider === "Chatwork" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency),
+  );
   if (cw.length) {
     md += `- **Slower than ${cw[0].competitor} on ${cw.map((o) => o.operation).join(", ")}**: `;
-    md += cw.map((o) => `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`).join("; ");
+    md += cw
+      .map(
+        (o) =>
+          `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`,
+      )
+      .join("; ");
     md += `. Why: the HTTP stack, not the client. chatwork-api-client sends through axios on \`node:http\`; every fetch-based client here, `;
     md += `raw \`fetch\` included, reaches only ${cw.map((o) => pct(o.ratios.rawRival)).join(" / ")} of its throughput, while the full stack `;
     md += `is at ${cw.map((o) => pct(o.ratios.oursRaw)).join(" / ")} of raw fetch. Node's fetch builds WHATWG Request/Response objects, `;
@@ -72,9 +84,10 @@ export function closingNote(targets, suites) {
   for (const [name, rate] of Object.entries(limiter?.sustained ?? {})) {
     if (rate >= 1980) continue;
     md += `- **The LINE preset sustained ${rate.toFixed(0)} req/s ${name === "redis" ? "through Redis" : "in-process"}** (target 2,000, ${pct(1 - rate / 2000)} short). `;
-    md += name === "redis"
-      ? `Why: with Redis each call waits for its Bottleneck clustered job, so the callers cannot keep 2,000 jobs per second moving. Fix: the block leases above.\n`
-      : `Why: the client itself cannot keep up (see its limiter-off throughput in section 1). Fix: the per-call work above.\n`;
+    md +=
+      name === "redis"
+        ? `Why: with Redis each call waits for its Bottleneck clustered job, so the callers cannot keep 2,000 jobs per second moving. Fix: the block leases above.\n`
+        : `Why: the client itself cannot keep up (see its limiter-off throughput in section 1). Fix: the per-call work above.\n`;
   }
 
   for (const t of missed.filter((t) => /compiles no schema|enforcing server/.test(t.name))) {

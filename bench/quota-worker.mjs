@@ -9,7 +9,9 @@ const client = createChatworkClient({
   baseUrl: config.url,
   rateLimit: {
     classes: { default: { limit: config.limit, intervalMs: config.windowMs } },
-    ...(config.redisPort ? { redis: { clientOptions: { host: "127.0.0.1", port: config.redisPort }, id: config.id, onError: "fail" } } : {}),
+    ...(config.redisPort
+      ? { redis: { clientOptions: { host: "127.0.0.1", port: config.redisPort }, id: config.id, onError: "fail" } }
+      : {}),
   },
 });
 const outcome = { ok: 0, rateLimited: 0, failed: 0 };

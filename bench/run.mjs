@@ -16,7 +16,11 @@ const sh = (command, args) => {
   if (spawnSync(command, args, { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
 };
 
-if (!["@line/bot-sdk", "chatwork-api-client"].every((name) => existsSync(path.join(here, "node_modules", name, "package.json")))) {
+if (
+  !["@line/bot-sdk", "chatwork-api-client"].every((name) =>
+    existsSync(path.join(here, "node_modules", name, "package.json")),
+  )
+) {
   step("install the benchmark's own dependencies (npm ci --prefix bench)");
   sh("npm", ["ci", "--prefix", "bench", "--no-audit", "--no-fund", "--loglevel=error"]);
 }
@@ -66,6 +70,10 @@ md += `- Every figure is min / **median** / max over the rounds of this one run 
 md += `throughput rounds last ${SECONDS} s). Servers run in processes of their own, on loopback.\n\n`;
 md += `## Targets\n\n| target | measured (median) | margin | |\n|---|---|---|---|\n`;
 for (const t of targets) md += `| ${t.name} | ${t.measured} | ${t.margin} | ${t.met ? "met" : "**missed**"} |\n`;
-md += `\n${Object.values(suites).map((s) => s.markdown).join("\n")}\n${closingNote(targets, suites)}`;
+md += `\n${Object.values(suites)
+  .map((s) => s.markdown)
+  .join("\n")}\n${closingNote(targets, suites)}`;
 writeFileSync(path.join(here, "RESULTS.md"), md);
-console.log(`Wrote bench/RESULTS.md (${targets.filter((t) => t.met).length}/${targets.length} targets met) in ${minutes.toFixed(1)} min.`);
+console.log(
+  `Wrote bench/RESULTS.md (${targets.filter((t) => t.met).length}/${targets.length} targets met) in ${minutes.toFixed(1)} min.`,
+);

@@ -7,12 +7,24 @@ import path from "node:path";
 import createClient from "openapi-fetch";
 import { createChatworkClient } from "../dist/src/chatwork/index.js";
 import { createLineClient } from "../dist/src/line/index.js";
-import { compare, fmt, here, report, ROUNDS, SECONDS, sequentialLatency, startServer, stats, throughput } from "./lib.mjs";
+import {
+  compare,
+  fmt,
+  here,
+  report,
+  ROUNDS,
+  SECONDS,
+  sequentialLatency,
+  startServer,
+  stats,
+  throughput,
+} from "./lib.mjs";
 
 const CONCURRENCY = 16;
 const TOKEN = "bench-token";
 const require = createRequire(path.join(here, "node_modules", "_"));
-const version = (name) => JSON.parse(readFileSync(path.join(here, "node_modules", name, "package.json"), "utf8")).version;
+const version = (name) =>
+  JSON.parse(readFileSync(path.join(here, "node_modules", name, "package.json"), "utf8")).version;
 const { moduleOperation } = await import(require.resolve("@line/bot-sdk"));
 // chatwork-api-client has no base-URL option: its methods read the exported CHATWORK_URL on every call.
 const chatworkApiModule = require("chatwork-api-client/dist/api.js");
@@ -25,7 +37,8 @@ const ok = (result) => {
   if (result?.error) throw new Error(`benchmark call failed: ${result.error.message ?? JSON.stringify(result.error)}`);
   return result;
 };
-const checked = (contenders) => Object.fromEntries(Object.entries(contenders).map(([name, call]) => [name, () => call().then(ok)]));
+const checked = (contenders) =>
+  Object.fromEntries(Object.entries(contenders).map(([name, call]) => [name, () => call().then(ok)]));
 
 // ---- LINE: GET /v2/bot/list and POST /v2/bot/chat/{chatId}/control/acquire
 const lineHeaders = { authorization: `Bearer ${TOKEN}` };
@@ -63,10 +76,12 @@ const operations = [
     competitor: SDK_LINE,
     contenders: {
       "raw fetch": () => fetch(`${base}/v2/bot/list?limit=100`, { headers: lineHeaders }).then((r) => r.json()),
-      "bare openapi-fetch": () => bareLine.GET("/v2/bot/list", { params: { query: { limit: 100 } }, headers: lineHeaders }),
+      "bare openapi-fetch": () =>
+        bareLine.GET("/v2/bot/list", { params: { query: { limit: 100 } }, headers: lineHeaders }),
       [OURS]: () => lineOff.GET("/v2/bot/list", { params: { query: { limit: 100 } } }),
       [NO_TIMER]: () => lineNoTimer.GET("/v2/bot/list", { params: { query: { limit: 100 } } }),
-      "bizchat full stack, LINE preset (2,000/s per endpoint)": () => linePreset.GET("/v2/bot/list", { params: { query: { limit: 100 } } }),
+      "bizchat full stack, LINE preset (2,000/s per endpoint)": () =>
+        linePreset.GET("/v2/bot/list", { params: { query: { limit: 100 } } }),
       [SDK_LINE]: () => lineSdk.getModules(undefined, 100),
     },
   },
@@ -81,10 +96,12 @@ const operations = [
           headers: { ...lineHeaders, "content-type": "application/json" },
           body: JSON.stringify(acquire.body),
         }).then((r) => r.json()),
-      "bare openapi-fetch": () => bareLine.POST("/v2/bot/chat/{chatId}/control/acquire", { ...acquire, headers: lineHeaders }),
+      "bare openapi-fetch": () =>
+        bareLine.POST("/v2/bot/chat/{chatId}/control/acquire", { ...acquire, headers: lineHeaders }),
       [OURS]: () => lineOff.POST("/v2/bot/chat/{chatId}/control/acquire", acquire),
       [NO_TIMER]: () => lineNoTimer.POST("/v2/bot/chat/{chatId}/control/acquire", acquire),
-      "bizchat full stack, LINE preset (2,000/s per endpoint)": () => linePreset.POST("/v2/bot/chat/{chatId}/control/acquire", acquire),
+      "bizchat full stack, LINE preset (2,000/s per endpoint)": () =>
+        linePreset.POST("/v2/bot/chat/{chatId}/control/acquire", acquire),
       [SDK_LINE]: () => lineSdk.acquireChatControl(chatId, acquire.body),
     },
   },
@@ -119,7 +136,8 @@ const operations = [
         }),
       [OURS]: () => cwOff.POST("/rooms/{room_id}/messages", post),
       [NO_TIMER]: () => cwNoTimer.POST("/rooms/{room_id}/messages", post),
-      "bizchat full stack, Chatwork limiter (quota raised, never binds)": () => cwLimited.POST("/rooms/{room_id}/messages", post),
+      "bizchat full stack, Chatwork limiter (quota raised, never binds)": () =>
+        cwLimited.POST("/rooms/{room_id}/messages", post),
       [SDK_CW]: () => cwApi.postRoomMessage(322, message),
     },
   },
@@ -148,9 +166,12 @@ for (const op of operations) {
   const bare = results["bare openapi-fetch"];
   const rival = results[op.competitor];
   md += `### ${op.provider}: ${op.operation}\n\n`;
-  md += "| client | req/s | median latency (ms) | client CPU µs per call | req/s vs bare openapi-fetch | req/s vs " + (op.provider === "LINE" ? "@line/bot-sdk" : "chatwork-api-client") + " | latency vs bare (ms) |\n|---|---|---|---|---|---|---|\n";
+  md +=
+    "| client | req/s | median latency (ms) | client CPU µs per call | req/s vs bare openapi-fetch | req/s vs " +
+    (op.provider === "LINE" ? "@line/bot-sdk" : "chatwork-api-client") +
+    " | latency vs bare (ms) |\n|---|---|---|---|---|---|---|\n";
   for (const [name, r] of Object.entries(results)) {
-    md += `| ${name} | ${fmt(r.rps)} | ${fmt(r.latency, 3)} | ${fmt(r.cpu)} | ${paired(r, bare).toFixed(2)}× | ${paired(r, rival).toFixed(2)}× | ${(r.latency.median - bare.latency.median >= 0 ? "+" : "")}${(r.latency.median - bare.latency.median).toFixed(3)} |\n`;
+    md += `| ${name} | ${fmt(r.rps)} | ${fmt(r.latency, 3)} | ${fmt(r.cpu)} | ${paired(r, bare).toFixed(2)}× | ${paired(r, rival).toFixed(2)}× | ${r.latency.median - bare.latency.median >= 0 ? "+" : ""}${(r.latency.median - bare.latency.median).toFixed(3)} |\n`;
   }
   md += "\n";
   const ours = results[OURS];
@@ -159,7 +180,15 @@ for (const op of operations) {
     provider: op.provider,
     operation: op.operation.split(" — ")[0],
     competitor: op.competitor.split(" (")[0],
-    ratios: { oursBare: paired(ours, bare), noTimerBare: paired(results[NO_TIMER], bare), oursRival: paired(ours, rival), noTimerRival: paired(results[NO_TIMER], rival), rawRival: paired(results["raw fetch"], rival), rivalRaw: paired(rival, results["raw fetch"]), oursRaw: paired(ours, results["raw fetch"]) },
+    ratios: {
+      oursBare: paired(ours, bare),
+      noTimerBare: paired(results[NO_TIMER], bare),
+      oursRival: paired(ours, rival),
+      noTimerRival: paired(results[NO_TIMER], rival),
+      rawRival: paired(results["raw fetch"], rival),
+      rivalRaw: paired(rival, results["raw fetch"]),
+      oursRaw: paired(ours, results["raw fetch"]),
+    },
     raw: medians(results["raw fetch"]),
     bare: medians(bare),
     ours: medians(ours),

@@ -10,9 +10,11 @@ import { apiNames, loadSpec } from "./lib/specs.mjs";
 import { buildOperationTable } from "./lib/operation-table.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const escape = (s) =>
+  String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 // One plain sentence per API: info.summary, else the first paragraph of info.description without Markdown marks.
-const blurb = (info) => (info.summary ?? (info.description ?? "").split(/\n\s*\n/)[0]).replace(/[`*]/g, "").replace(/\s+/g, " ").trim();
+const blurb = (info) =>
+  (info.summary ?? (info.description ?? "").split(/\n\s*\n/)[0]).replace(/[`*]/g, "").replace(/\s+/g, " ").trim();
 
 const allStarted = performance.now();
 await mkdir(path.join(root, "docs"), { recursive: true });

@@ -57,7 +57,10 @@ async function main() {
     done();
 
     done = step(`${api}: operation table`);
-    outputs.set(`generated/${api}.operations.ts`, banner.replace("%s", api) + renderOperationTable(buildOperationTable(spec)));
+    outputs.set(
+      `generated/${api}.operations.ts`,
+      banner.replace("%s", api) + renderOperationTable(buildOperationTable(spec)),
+    );
     done();
   }
 
@@ -83,4 +86,3 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
-

@@ -13,9 +13,13 @@ if (!apis.includes(provider)) {
   process.exit(2);
 }
 console.log(`Starting a Prism mock of specs/${provider}.yaml on http://127.0.0.1:${port} (Ctrl-C to stop) …`);
-const child = spawn(path.join(root, "node_modules/.bin/prism"), ["mock", "--errors", "-h", "127.0.0.1", "-p", port, `specs/${provider}.yaml`], {
-  cwd: root,
-  stdio: "inherit",
-});
+const child = spawn(
+  path.join(root, "node_modules/.bin/prism"),
+  ["mock", "--errors", "-h", "127.0.0.1", "-p", port, `specs/${provider}.yaml`],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 process.on("SIGINT", () => child.kill("SIGINT"));
 child.on("exit", (code) => process.exit(code ?? 0));

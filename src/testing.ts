@@ -64,7 +64,6 @@ function prismEntry(): string {
   return path.join(path.dirname(pkgFile), bin);
 }
 
-
 export async function startMockServer(provider: MockProvider, options: MockServerOptions = {}): Promise<MockServer> {
   const port = options.port ?? (await freePort());
   const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
@@ -77,7 +76,11 @@ export async function startMockServer(provider: MockProvider, options: MockServe
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`Prism did not start for ${provider} within ${options.startTimeoutMs ?? 30_000} ms:\n${prismFailure(output)}`));
+      reject(
+        new Error(
+          `Prism did not start for ${provider} within ${options.startTimeoutMs ?? 30_000} ms:\n${prismFailure(output)}`,
+        ),
+      );
     }, options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

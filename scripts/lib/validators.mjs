@@ -99,7 +99,11 @@ export function validatorSchemas(spec, { standalone = true } = {}) {
 
   for (const { method, item, operation } of eachOperation(spec)) {
     const id = operation.operationId;
-    const entry = { params: add(`${id}_params`, paramsSchema(parametersOf(spec, item, operation))), body: null, responses: {} };
+    const entry = {
+      params: add(`${id}_params`, paramsSchema(parametersOf(spec, item, operation))),
+      body: null,
+      responses: {},
+    };
     const body = deref(spec, operation.requestBody);
     if (body) {
       const [contentType, media] = Object.entries(body.content)[0];
@@ -131,7 +135,9 @@ export function buildValidatorsModule(spec) {
   let code = standaloneCode(ajv, exportsByName);
   // Ajv's ESM mode still emits require() for its runtime helpers and formats (CommonJS modules): give the module a
   // require of its own rather than rewriting them into imports whose default-export interop differs by loader.
-  const importLines = code.includes("require(") ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);' : "";
+  const importLines = code.includes("require(")
+    ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);'
+    : "";
   const tableLines = Object.entries(table)
     .map(([id, e]) => {
       const responses = Object.entries(e.responses)

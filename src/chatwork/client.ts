@@ -2,8 +2,7 @@ import type { paths } from "../../generated/chatwork.js";
 import { operationTable } from "../../generated/chatwork.operations.js";
 import { operationValidators } from "../../generated/chatwork.validators.js";
 import type { Credential } from "../runtime/auth.js";
-import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
-import type { OperationValidators } from "../runtime/validate.js";
+import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import { describeChatworkError } from "./errors.js";
 
 export interface ChatworkClientOptions extends CommonOptions {
@@ -27,8 +26,8 @@ export function createChatworkClient(options: ChatworkClientOptions): ChatworkCl
   return createProviderClient<paths>(
     {
       provider: "chatwork",
-      table: operationTable as unknown as OperationTable,
-      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      table: operationTable,
+      validators: operationValidators,
       credentials: { apiToken: token, oauth2: accessToken },
       describeError: describeChatworkError,
     },

@@ -1,3 +1,8 @@
 export { createChatworkClient, type ChatworkClient, type ChatworkClientOptions } from "./client.js";
-export { verifyChatworkSignature, parseChatworkWebhook, type ChatworkWebhookPayload, type ParseChatworkWebhookOptions } from "./webhook.js";
+export {
+  verifyChatworkSignature,
+  parseChatworkWebhook,
+  type ChatworkWebhookPayload,
+  type ParseChatworkWebhookOptions,
+} from "./webhook.js";
 export type { paths as ChatworkPaths, components as ChatworkComponents } from "../../generated/chatwork.js";

@@ -48,10 +48,16 @@ export function parseChatworkWebhook(rawBody: RawBody, options: ParseChatworkWeb
     );
   }
   const payload = parseJson(rawBody);
-  if (payload === undefined) throw new WebhookVerificationError("chatwork", "json", "Chatwork webhook body is not valid JSON");
-  const issues = validationIssues(webhookPayload as unknown as Validator, payload, "body");
+  if (payload === undefined)
+    throw new WebhookVerificationError("chatwork", "json", "Chatwork webhook body is not valid JSON");
+  const issues = validationIssues(webhookPayload, payload, "body");
   if (issues.length) {
-    throw new WebhookVerificationError("chatwork", "schema", `Chatwork webhook payload does not match the spec: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`, issues);
+    throw new WebhookVerificationError(
+      "chatwork",
+      "schema",
+      `Chatwork webhook payload does not match the spec: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`,
+      issues,
+    );
   }
   return payload as ChatworkWebhookPayload;
 }

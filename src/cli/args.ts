@@ -42,7 +42,8 @@ export function keyValue(argument: string, option: string, command: string): [st
 
 export async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
 }
 
@@ -62,12 +63,14 @@ export async function readArgument(value: string, option: string, command: strin
 export function parsePort(value: string | undefined, command: string): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${command}: --port must be a port number (0-65535), got "${value}"`, command);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new UsageError(`${command}: --port must be a port number (0-65535), got "${value}"`, command);
   return port;
 }
 
 export function parsePositiveInteger(value: string | undefined, option: string, command: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${command}: ${option} must be a positive integer, got "${value}"`, command);
+  if (!/^\d+$/.test(value) || Number(value) <= 0)
+    throw new UsageError(`${command}: ${option} must be a positive integer, got "${value}"`, command);
   return Number(value);
 }

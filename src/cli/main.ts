@@ -32,7 +32,11 @@ function version(): string {
   return "unknown";
 }
 
-export async function main(argv: string[], io: Io = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = processIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const secrets: string[] = [];
   const context: CommandContext = { io: scrubbedIo(io, secrets), env, secrets };
   const [command, ...rest] = argv;
@@ -55,7 +59,9 @@ export async function main(argv: string[], io: Io = processIo, env: Record<strin
     const run = COMMANDS[command];
     if (!run) {
       throw new UsageError(
-        command.startsWith("-") ? `unknown option "${command}"` : `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})`,
+        command.startsWith("-")
+          ? `unknown option "${command}"`
+          : `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})`,
       );
     }
     return await run(rest, context);

@@ -2,7 +2,15 @@
 // stderr. Every stderr line passes a scrubber that masks the credential values read from the environment, a
 // second line of defence behind the runtime's redaction (a platform error such as an invalid-header TypeError may
 // quote a header value verbatim).
-import { ApiError, BizchatError, NetworkError, RequestValidationError, ResponseValidationError, TimeoutError, type ValidationIssue } from "../runtime/errors.js";
+import {
+  ApiError,
+  BizchatError,
+  NetworkError,
+  RequestValidationError,
+  ResponseValidationError,
+  TimeoutError,
+  type ValidationIssue,
+} from "../runtime/errors.js";
 import { UsageError } from "./args.js";
 
 export interface Io {
@@ -63,7 +71,9 @@ export function formatJson(value: unknown): string {
 }
 
 function issueLines(issues: readonly ValidationIssue[]): string[] {
-  return issues.map((i) => `  - ${i.field}: ${i.message} (rule: ${i.rule}${i.pointer ? `, pointer: ${i.pointer}` : ""})`);
+  return issues.map(
+    (i) => `  - ${i.field}: ${i.message} (rule: ${i.rule}${i.pointer ? `, pointer: ${i.pointer}` : ""})`,
+  );
 }
 
 function where(error: BizchatError): string {
@@ -83,10 +93,18 @@ function message(error: BizchatError): string {
 export function formatError(error: unknown): string {
   if (error instanceof UsageError) return `bizchat${error.command ? " " : ": "}${error.message}\n`;
   if (error instanceof RequestValidationError) {
-    return [`${error.name} (${where(error)}): invalid request, nothing was sent`, ...issueLines(error.issues)].join("\n") + "\n";
+    return (
+      [`${error.name} (${where(error)}): invalid request, nothing was sent`, ...issueLines(error.issues)].join("\n") +
+      "\n"
+    );
   }
   if (error instanceof ResponseValidationError) {
-    return [`${error.name} (${where(error)}): HTTP ${error.status} answer does not match the spec`, ...issueLines(error.issues)].join("\n") + "\n";
+    return (
+      [
+        `${error.name} (${where(error)}): HTTP ${error.status} answer does not match the spec`,
+        ...issueLines(error.issues),
+      ].join("\n") + "\n"
+    );
   }
   if (error instanceof ApiError) {
     const lines = [`${error.name} (${where(error)}): HTTP ${error.status}`];
@@ -95,7 +113,8 @@ export function formatError(error: unknown): string {
     if (error.requestId) lines.push(`  request id: ${error.requestId}`);
     if (error.rateLimit?.resetAt) lines.push(`  rate limit resets at: ${error.rateLimit.resetAt.toISOString()}`);
     lines.push(`  retryable: ${error.retryable ? "yes" : "no"}`);
-    if (error.body !== undefined) lines.push(`  body: ${typeof error.body === "string" ? error.body.slice(0, 500) : JSON.stringify(error.body)}`);
+    if (error.body !== undefined)
+      lines.push(`  body: ${typeof error.body === "string" ? error.body.slice(0, 500) : JSON.stringify(error.body)}`);
     return lines.join("\n") + "\n";
   }
   if (error instanceof NetworkError || error instanceof TimeoutError) {

@@ -23,7 +23,10 @@ function errorsFor(validator: Validator, data: unknown): SchemaError[] {
 }
 
 function rejected(errors: SchemaError[], location: Location, name: string): boolean {
-  return errors.some((e) => e.keyword === "additionalProperties" && e.instancePath === `/${location}` && e.params.additionalProperty === name);
+  return errors.some(
+    (e) =>
+      e.keyword === "additionalProperties" && e.instancePath === `/${location}` && e.params.additionalProperty === name,
+  );
 }
 
 /** True when the operation documents `name` in the query or header location. */
@@ -73,8 +76,14 @@ function expectedTypes(error: SchemaError): string[] {
 }
 
 /** Follows a JSON pointer inside `params` to the value's container, or null. */
-function container(params: Params, pointer: string): { holder: Record<string, unknown> | unknown[]; key: string } | null {
-  const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function container(
+  params: Params,
+  pointer: string,
+): { holder: Record<string, unknown> | unknown[]; key: string } | null {
+  const segments = pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   if (segments.length < 2) return null;
   let holder: unknown = params;
   for (const segment of segments.slice(0, -1)) {
@@ -108,7 +117,13 @@ function coerce(validator: Validator, params: Params): void {
  * Builds the params of one call. Repeating a name gives an array. A name the operation does not document is a
  * RequestValidationError (nothing is sent), worded like the client's own.
  */
-export function buildParams(provider: ProviderName, operationId: string, row: OperationRow, validator: Validator, inputs: [string, string][]): Params {
+export function buildParams(
+  provider: ProviderName,
+  operationId: string,
+  row: OperationRow,
+  validator: Validator,
+  inputs: [string, string][],
+): Params {
   const grouped = new Map<string, string[]>();
   for (const [name, value] of inputs) grouped.set(name, [...(grouped.get(name) ?? []), value]);
 

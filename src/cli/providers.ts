@@ -21,7 +21,8 @@ export interface CliTable {
 }
 
 export function parseProvider(value: string | undefined, command: string): ProviderName {
-  if (value === undefined) throw new UsageError(`${command}: missing <provider> (one of ${PROVIDERS.join(", ")})`, command);
+  if (value === undefined)
+    throw new UsageError(`${command}: missing <provider> (one of ${PROVIDERS.join(", ")})`, command);
   if (!(PROVIDERS as readonly string[]).includes(value)) {
     throw new UsageError(`${command}: unknown provider "${value}" (one of ${PROVIDERS.join(", ")})`, command);
   }
@@ -37,7 +38,7 @@ export async function loadTable(provider: ProviderName): Promise<CliTable> {
         : provider === "lineworks"
           ? await import("../../generated/lineworks.operations.js")
           : await import("../../generated/lineworks-v1.operations.js");
-  return module.operationTable as unknown as CliTable;
+  return module.operationTable;
 }
 
 export async function loadValidators(provider: ProviderName): Promise<Record<string, OperationValidators>> {
@@ -49,7 +50,7 @@ export async function loadValidators(provider: ProviderName): Promise<Record<str
         : provider === "lineworks"
           ? await import("../../generated/lineworks.validators.js")
           : await import("../../generated/lineworks-v1.validators.js");
-  return module.operationValidators as unknown as Record<string, OperationValidators>;
+  return module.operationValidators;
 }
 
 export interface CallInit {
@@ -79,7 +80,11 @@ export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** Credentials already read from the environment, as the provider's create…Client takes them (credentials.ts). */
 export type ClientCredentials = Record<string, unknown>;
 
-export async function createClient(provider: ProviderName, credentials: ClientCredentials, common: CommonOptions): Promise<UntypedClient> {
+export async function createClient(
+  provider: ProviderName,
+  credentials: ClientCredentials,
+  common: CommonOptions,
+): Promise<UntypedClient> {
   // The credential objects are built per provider in credentials.ts with exactly these option names.
   const options = { ...common, ...credentials } as never;
   switch (provider) {

@@ -2,8 +2,7 @@ import type { paths } from "../../generated/line.js";
 import { operationTable } from "../../generated/line.operations.js";
 import { operationValidators } from "../../generated/line.validators.js";
 import type { Credential } from "../runtime/auth.js";
-import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
-import type { OperationValidators } from "../runtime/validate.js";
+import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import { describeLineError } from "./errors.js";
 
 export interface LineClientOptions extends CommonOptions {
@@ -31,8 +30,8 @@ export function createLineClient(options: LineClientOptions): LineClient {
   return createProviderClient<paths>(
     {
       provider: "line",
-      table: operationTable as unknown as OperationTable,
-      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      table: operationTable,
+      validators: operationValidators,
       credentials: { Bearer: channelAccessToken, basicAuth: basic },
       requestIdHeader: "x-line-request-id",
       describeError: describeLineError,

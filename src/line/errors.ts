@@ -9,7 +9,8 @@ export function describeLineError(body: unknown): ErrorDescription {
     if (typeof b.message === "string") messages.push(b.message);
     if (Array.isArray(b.details)) {
       for (const d of b.details as { message?: unknown; property?: unknown }[]) {
-        if (typeof d?.message === "string") messages.push(typeof d.property === "string" ? `${d.property}: ${d.message}` : d.message);
+        if (typeof d?.message === "string")
+          messages.push(typeof d.property === "string" ? `${d.property}: ${d.message}` : d.message);
       }
     }
     if (typeof b.error_description === "string") messages.push(b.error_description);

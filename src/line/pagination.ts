@@ -6,13 +6,22 @@ import type { LineClient } from "./client.js";
 export type ModuleBot = components["schemas"]["ModuleBot"];
 
 /** Every bot the module is attached to, page by page, following `next` until it is absent. Errors are thrown. */
-export async function* paginateModules(client: LineClient, options: { limit?: number; signal?: AbortSignal } = {}): AsyncGenerator<ModuleBot> {
+export async function* paginateModules(
+  client: LineClient,
+  options: { limit?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<ModuleBot> {
   let start: string | undefined;
   do {
-    const query = { ...(options.limit !== undefined ? { limit: options.limit } : {}), ...(start !== undefined ? { start } : {}) };
-    const { data, error } = await client.GET("/v2/bot/list", { params: { query }, ...(options.signal ? { signal: options.signal } : {}) });
+    const query = {
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(start !== undefined ? { start } : {}),
+    };
+    const { data, error } = await client.GET("/v2/bot/list", {
+      params: { query },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (error) throw error;
-    yield* data!.bots;
-    start = data!.next;
+    yield* data.bots;
+    start = data.next;
   } while (start !== undefined);
 }

@@ -9,7 +9,8 @@ import { parseJson, verifyUtf8KeyedSignature, type RawBody } from "../runtime/we
 
 type S = components["schemas"];
 export type LineModuleEvent = S["ModuleEvent"];
-export type LineKnownEvent = S["ModuleEvent"] | S["ActivatedEvent"] | S["DeactivatedEvent"] | S["BotSuspendedEvent"] | S["BotResumedEvent"];
+export type LineKnownEvent =
+  S["ModuleEvent"] | S["ActivatedEvent"] | S["DeactivatedEvent"] | S["BotSuspendedEvent"] | S["BotResumedEvent"];
 
 /**
  * An event type this version does not know (LINE adds event types over time). It is passed through, not
@@ -49,12 +50,20 @@ function typeName(type: unknown): string {
 /** Verifies, validates each known event against the spec, and returns the typed events (narrow on `type`). */
 export function parseLineWebhook(rawBody: RawBody, options: ParseLineWebhookOptions): LineWebhookPayload {
   if (!verifyLineSignature(rawBody, options.signature, options.channelSecret)) {
-    throw new WebhookVerificationError("line", "signature", "LINE webhook signature does not match the raw body (check the channel secret, and pass the body exactly as received)");
+    throw new WebhookVerificationError(
+      "line",
+      "signature",
+      "LINE webhook signature does not match the raw body (check the channel secret, and pass the body exactly as received)",
+    );
   }
   const payload = parseJson(rawBody) as { destination?: unknown; events?: unknown } | undefined;
   if (payload === undefined) throw new WebhookVerificationError("line", "json", "LINE webhook body is not valid JSON");
   if (!payload || typeof payload.destination !== "string" || !Array.isArray(payload.events)) {
-    throw new WebhookVerificationError("line", "schema", "LINE webhook body must be { destination: string, events: [] }");
+    throw new WebhookVerificationError(
+      "line",
+      "schema",
+      "LINE webhook body must be { destination: string, events: [] }",
+    );
   }
   const issues: ValidationIssue[] = [];
   const events = payload.events.map((event: unknown, index: number): LineWebhookEvent => {
@@ -64,12 +73,21 @@ export function parseLineWebhook(rawBody: RawBody, options: ParseLineWebhookOpti
     const validator = typeof type === "string" && Object.hasOwn(validators, type) ? validators[type] : undefined;
     if (!validator) return { type: "unknown", originalType: typeName(type), event };
     for (const issue of validationIssues(validator, { destination: payload.destination, events: [event] }, "body")) {
-      issues.push({ ...issue, field: issue.field.replace("body.events.0", `body.events.${index}`), pointer: issue.pointer.replace(/^\/events\/0/, `/events/${index}`) });
+      issues.push({
+        ...issue,
+        field: issue.field.replace("body.events.0", `body.events.${index}`),
+        pointer: issue.pointer.replace(/^\/events\/0/, `/events/${index}`),
+      });
     }
     return event as LineKnownEvent;
   });
   if (issues.length) {
-    throw new WebhookVerificationError("line", "schema", `LINE webhook event does not match the spec: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`, issues);
+    throw new WebhookVerificationError(
+      "line",
+      "schema",
+      `LINE webhook event does not match the spec: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`,
+      issues,
+    );
   }
   return { destination: payload.destination, events };
 }

@@ -54,12 +54,22 @@ interface TokenAnswer {
 /** A token request that takes longer than this is abandoned: a hung auth server must not hang every call. */
 const TOKEN_TIMEOUT_MS = 10_000;
 
-async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeof globalThis.fetch, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
+async function requestToken(
+  url: string,
+  form: URLSearchParams,
+  fetchImpl: typeof globalThis.fetch,
+  timeoutMs = TOKEN_TIMEOUT_MS,
+): Promise<TokenAnswer> {
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
   try {
-    response = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form, signal });
+    response = await fetchImpl(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+      signal,
+    });
     text = await response.text();
   } catch (cause) {
     const origin = new URL(url).origin;
@@ -72,7 +82,12 @@ async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeo
         request: new Request(url, { method: "POST" }),
       });
     }
-    throw new BizchatError(`LINE WORKS token request to ${origin} failed to connect`, { provider: "lineworks", operationId: "issueAccessToken", cause, retryable: true });
+    throw new BizchatError(`LINE WORKS token request to ${origin} failed to connect`, {
+      provider: "lineworks",
+      operationId: "issueAccessToken",
+      cause,
+      retryable: true,
+    });
   }
   let body: unknown = text;
   try {
@@ -82,7 +97,10 @@ async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeo
   }
   if (!response.ok) {
     const description = describeLineWorksError(body, response.status);
-    const ErrorClass = response.status === 400 || response.status === 401 ? AuthenticationError : (description.errorClass ?? errorClassForStatus(response.status));
+    const ErrorClass =
+      response.status === 400 || response.status === 401
+        ? AuthenticationError
+        : (description.errorClass ?? errorClassForStatus(response.status));
     throw new ErrorClass({
       provider: "lineworks",
       operationId: "issueAccessToken",
@@ -97,7 +115,10 @@ async function requestToken(url: string, form: URLSearchParams, fetchImpl: typeo
   }
   const answer = body as Partial<TokenAnswer>;
   if (typeof answer?.access_token !== "string" || !Number.isFinite(Number(answer.expires_in))) {
-    throw new BizchatError("LINE WORKS token endpoint answered without access_token / expires_in", { provider: "lineworks", operationId: "issueAccessToken" });
+    throw new BizchatError("LINE WORKS token endpoint answered without access_token / expires_in", {
+      provider: "lineworks",
+      operationId: "issueAccessToken",
+    });
   }
   return answer as TokenAnswer;
 }
@@ -158,7 +179,12 @@ export function refreshTokenAuth(options: RefreshTokenAuthOptions): TokenProvide
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let refreshToken = options.refreshToken;
   return cachedTokenProvider(async () => {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: options.clientId, client_secret: options.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+    });
     const answer = await requestToken(options.tokenUrl ?? LINE_WORKS_TOKEN_URL, form, fetchImpl);
     if (answer.refresh_token && answer.refresh_token !== refreshToken) {
       refreshToken = answer.refresh_token;

@@ -2,9 +2,8 @@ import type { paths } from "../../generated/lineworks-v1.js";
 import { operationTable } from "../../generated/lineworks-v1.operations.js";
 import { operationValidators } from "../../generated/lineworks-v1.validators.js";
 import type { Credential } from "../runtime/auth.js";
-import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
+import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import { isEncodable } from "../runtime/serializers.js";
-import type { OperationValidators } from "../runtime/validate.js";
 import { v1ErrorDescriber } from "./errors.js";
 
 export interface LineWorksV1ClientOptions extends CommonOptions {
@@ -29,16 +28,18 @@ export function createLineWorksV1Client(options: LineWorksV1ClientOptions): Line
   // The API ID is the first path segment of every URL (it is percent-encoded into it): "", "." or ".." would drop
   // the tenant from the route, and a lone surrogate cannot be encoded at all.
   if (typeof apiId !== "string" || /^\.{0,2}$/.test(apiId) || !isEncodable(apiId)) {
-    throw new TypeError('createLineWorksV1Client: `apiId` must be the tenant\'s API ID (not empty, ".", ".." or malformed Unicode)');
+    throw new TypeError(
+      'createLineWorksV1Client: `apiId` must be the tenant\'s API ID (not empty, ".", ".." or malformed Unicode)',
+    );
   }
   return createProviderClient<paths>(
     {
       provider: "lineworks-v1",
-      table: operationTable as unknown as OperationTable,
-      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      table: operationTable,
+      validators: operationValidators,
       serverVariables: { apiId },
       credentials: { consumerKey, bearer: token },
-      describeError: v1ErrorDescriber(operationTable.errorCodes as Record<string, { class: string; message?: string; meaning?: string }>),
+      describeError: v1ErrorDescriber(operationTable.errorCodes),
     },
     common,
   );

@@ -1,8 +1,7 @@
 import type { paths } from "../../generated/lineworks.js";
 import { operationTable } from "../../generated/lineworks.operations.js";
 import { operationValidators } from "../../generated/lineworks.validators.js";
-import { createProviderClient, type BizchatClient, type CommonOptions, type OperationTable } from "../runtime/client.js";
-import type { OperationValidators } from "../runtime/validate.js";
+import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import type { TokenProvider } from "./auth.js";
 import { describeLineWorksError } from "./errors.js";
 
@@ -35,8 +34,8 @@ export function createLineWorksClient(options: LineWorksClientOptions): LineWork
   return createProviderClient<paths>(
     {
       provider: "lineworks",
-      table: operationTable as unknown as OperationTable,
-      validators: operationValidators as unknown as Record<string, OperationValidators>,
+      table: operationTable,
+      validators: operationValidators,
       credentials: { oauth2: provider ? () => provider.getToken() : (auth as { accessToken: string }).accessToken },
       describeError: describeLineWorksError,
       ...(provider

@@ -3,7 +3,15 @@
 // API 1.0: {errorCode, errorMessage} with the documented code table (seed 000), mapped to classes through the
 // spec's x-bizchat-error-codes (generated operation table). OAuth token endpoint: {error, error_description}.
 import { describeNonJsonError, type ErrorDescription } from "../runtime/client.js";
-import { ApiError, AuthenticationError, NotFoundError, PermissionError, RateLimitError, ServerError, type ApiErrorClass } from "../runtime/errors.js";
+import {
+  ApiError,
+  AuthenticationError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ServerError,
+  type ApiErrorClass,
+} from "../runtime/errors.js";
 
 const CLASS_BY_NAME: Record<string, ApiErrorClass> = {
   authentication: AuthenticationError,
@@ -27,12 +35,20 @@ const V2_CODE_CLASSES: Record<string, ApiErrorClass> = {
 
 export function describeLineWorksError(body: unknown, status: number): ErrorDescription {
   if (!body || typeof body !== "object") return describeNonJsonError(body);
-  const b = body as { code?: unknown; description?: unknown; message?: unknown; error?: unknown; error_description?: unknown };
+  const b = body as {
+    code?: unknown;
+    description?: unknown;
+    message?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (typeof b.error === "string") {
     // OAuth errors (invalid_grant, invalid_client, …) on 400/401 mean the credentials were refused; other statuses
     // keep their own class (a 500 server_error is a ServerError).
     const messages = typeof b.error_description === "string" ? [b.error_description] : [];
-    return status === 400 || status === 401 ? { messages, code: b.error, errorClass: AuthenticationError } : { messages, code: b.error };
+    return status === 400 || status === 401
+      ? { messages, code: b.error, errorClass: AuthenticationError }
+      : { messages, code: b.error };
   }
   const messages = [b.description, b.message].filter((m): m is string => typeof m === "string");
   if (typeof b.code !== "string") return { messages };
@@ -46,7 +62,9 @@ export function v1ErrorDescriber(codes: Record<string, { class: string; message?
     const b = body as { errorCode?: unknown; errorMessage?: unknown; code?: unknown; message?: unknown };
     if (typeof b.errorCode === "string") {
       const known = codes[b.errorCode];
-      const messages = [typeof b.errorMessage === "string" ? b.errorMessage : known?.message].filter((m): m is string => Boolean(m));
+      const messages = [typeof b.errorMessage === "string" ? b.errorMessage : known?.message].filter((m): m is string =>
+        Boolean(m),
+      );
       if (known?.meaning) messages.push(known.meaning);
       const errorClass = known ? CLASS_BY_NAME[known.class] : undefined;
       return errorClass ? { messages, code: b.errorCode, errorClass } : { messages, code: b.errorCode };

@@ -1,6 +1,13 @@
 export { createLineWorksClient, type LineWorksClient, type LineWorksClientOptions } from "./client.js";
 export { createLineWorksV1Client, type LineWorksV1Client, type LineWorksV1ClientOptions } from "./client-v1.js";
-export { serviceAccountAuth, refreshTokenAuth, LINE_WORKS_TOKEN_URL, type TokenProvider, type ServiceAccountAuthOptions, type RefreshTokenAuthOptions } from "./auth.js";
+export {
+  serviceAccountAuth,
+  refreshTokenAuth,
+  LINE_WORKS_TOKEN_URL,
+  type TokenProvider,
+  type ServiceAccountAuthOptions,
+  type RefreshTokenAuthOptions,
+} from "./auth.js";
 export { paginateContacts, type Contact, type ContactListQuery } from "./pagination.js";
 export { uploadContactPhoto, type UploadContactPhotoOptions } from "./photo.js";
 export { verifyLineWorksSignature } from "./webhook.js";

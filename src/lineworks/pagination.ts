@@ -7,7 +7,11 @@ export type Contact = components["schemas"]["Contact"];
 export type ContactListQuery = Omit<NonNullable<paths["/contacts"]["get"]["parameters"]["query"]>, "cursor">;
 
 /** Every contact matching `query`, page by page, following nextCursor until it is absent. Errors are thrown. */
-export async function* paginateContacts(client: LineWorksClient, query: ContactListQuery = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<Contact> {
+export async function* paginateContacts(
+  client: LineWorksClient,
+  query: ContactListQuery = {},
+  options: { signal?: AbortSignal } = {},
+): AsyncGenerator<Contact> {
   let cursor: string | undefined;
   do {
     const { data, error } = await client.GET("/contacts", {
@@ -15,7 +19,7 @@ export async function* paginateContacts(client: LineWorksClient, query: ContactL
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (error) throw error;
-    yield* data!.contacts as Contact[];
-    cursor = data!.responseMetaData?.nextCursor ?? undefined;
+    yield* data.contacts as Contact[];
+    cursor = data.responseMetaData?.nextCursor ?? undefined;
   } while (cursor);
 }

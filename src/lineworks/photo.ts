@@ -21,7 +21,7 @@ export async function uploadContactPhoto(client: LineWorksClient, options: Uploa
     ...signal,
   });
   if (step1.error) throw step1.error;
-  const uploadUrl = new URL(step1.data!.uploadUrl);
+  const uploadUrl = new URL(step1.data.uploadUrl);
   const uploadId = decodeURIComponent(uploadUrl.pathname.split("/").pop() ?? "");
   const file = options.file instanceof File ? options.file : new File([options.file], fileName);
   const step2 = await client.POST("/k/contact/photo/{uploadId}", {

@@ -25,7 +25,9 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 async function valueOf(name: string, credential: Credential): Promise<string> {
   const value = typeof credential === "function" ? await credential() : credential;
   if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
-    throw new InvalidCredentialError(`the "${name}" credential is not a string of characters allowed in an HTTP header (value not shown)`);
+    throw new InvalidCredentialError(
+      `the "${name}" credential is not a string of characters allowed in an HTTP header (value not shown)`,
+    );
   }
   return value;
 }
@@ -48,7 +50,8 @@ export async function authHeaders(
       const scheme = schemes[name];
       const value = await valueOf(name, credentials[name]!);
       if (scheme?.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = value;
-      else if (scheme?.type === "http" && scheme.scheme === "basic") headers.authorization = `Basic ${Buffer.from(value).toString("base64")}`;
+      else if (scheme?.type === "http" && scheme.scheme === "basic")
+        headers.authorization = `Basic ${Buffer.from(value).toString("base64")}`;
       else headers.authorization = `Bearer ${value}`;
     }
     return headers;

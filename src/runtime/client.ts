@@ -1,14 +1,11 @@
 // Assembles one provider client around openapi-fetch: look the call up in the generated operation table, validate
 // it (nothing is sent when invalid), serialize the body by the spec's media type, send it through the transport
 // (auth, limiter, retries, time-outs) and map error answers to the typed error classes.
-import createClient, {
-  type FetchResponse,
-  type MaybeOptionalInit,
-} from "openapi-fetch";
+import createClient, { type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
 import {
-  ApiError,
+  type ApiError,
   BizchatError,
   errorClassForStatus,
   RequestValidationError,
@@ -17,7 +14,14 @@ import {
   type Provider,
   type ValidationIssue,
 } from "./errors.js";
-import { RateLimiter, credentialFingerprint, readRateLimitHeaders, type RateLimitClass, type RateLimitHeaderSpec, type RateLimitOptions } from "./limiter.js";
+import {
+  RateLimiter,
+  credentialFingerprint,
+  readRateLimitHeaders,
+  type RateLimitClass,
+  type RateLimitHeaderSpec,
+  type RateLimitOptions,
+} from "./limiter.js";
 import { DEFAULT_RETRY, mayRetryStatus, type RetryOptions } from "./retry.js";
 import { binaryPartIssues, isEncodable, toFormUrlEncoded, toMultipart } from "./serializers.js";
 import { createCallFetch, PreparedRequest } from "./transport.js";
@@ -80,7 +84,8 @@ export interface ErrorDescription {
 
 /** What to report when an error body is not the provider's JSON (an HTML error page, plain text, nothing). */
 export function describeNonJsonError(body: unknown): ErrorDescription {
-  if (typeof body === "string" && body.trim()) return { messages: [`unexpected non-JSON error body: ${body.trim().slice(0, 200)}`] };
+  if (typeof body === "string" && body.trim())
+    return { messages: [`unexpected non-JSON error body: ${body.trim().slice(0, 200)}`] };
   return { messages: [] };
 }
 
@@ -98,7 +103,8 @@ export interface ProviderDefinition {
 
 type ResultWithApiError<R> = R extends { error?: never } ? R : { data?: never; error: ApiError; response: Response };
 
-type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
 type Method<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
   Path extends PathsWithMethod<Paths, M>,
@@ -137,9 +143,17 @@ function unsafePathIssues(path: Record<string, unknown> | undefined): Validation
         : String(value);
     const base = { location: "path" as const, field: `path.${name}`, pointer: `/${name}`, params: {} };
     if (/^(\.|%2e){0,2}$/i.test(text)) {
-      issues.push({ ...base, rule: "dotSegment", message: 'must not be empty, "." or ".." (it would change the route)' });
+      issues.push({
+        ...base,
+        rule: "dotSegment",
+        message: 'must not be empty, "." or ".." (it would change the route)',
+      });
     } else if (!isEncodable(text)) {
-      issues.push({ ...base, rule: "encoding", message: "must be well-formed Unicode (a lone surrogate cannot be sent in a URL)" });
+      issues.push({
+        ...base,
+        rule: "encoding",
+        message: "must be well-formed Unicode (a lone surrogate cannot be sent in a URL)",
+      });
     }
   }
   return issues;
@@ -173,13 +187,19 @@ interface CallInit {
   [key: string]: unknown;
 }
 
-export function createProviderClient<Paths extends {}>(definition: ProviderDefinition, options: CommonOptions = {}): BizchatClient<Paths> {
+export function createProviderClient<Paths extends {}>(
+  definition: ProviderDefinition,
+  options: CommonOptions = {},
+): BizchatClient<Paths> {
   const { provider, table } = definition;
   const base = createClient<Record<string, Record<HttpMethod, {}>>>();
   const limiter =
     options.rateLimit === false || !Object.keys(table.rateLimits).length
       ? null
-      : new RateLimiter(table.rateLimits, options.rateLimit ?? {}, { provider, credentialFingerprint: credentialFingerprint(definition.credentials) });
+      : new RateLimiter(table.rateLimits, options.rateLimit ?? {}, {
+          provider,
+          credentialFingerprint: credentialFingerprint(definition.credentials),
+        });
   const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
   const validateRequest = options.validate?.request !== false;
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
@@ -187,12 +207,15 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
   const responseMode = options.validate?.response ?? "off";
   const logger = options.logger ?? console;
   // Fixed credentials give fixed headers: worked out once per operation instead of on every attempt.
-  const staticCredentials = Object.values(definition.credentials).every((credential) => typeof credential !== "function");
+  const staticCredentials = Object.values(definition.credentials).every(
+    (credential) => typeof credential !== "function",
+  );
   const staticAuthHeaders = new Map<string, Record<string, string>>();
 
   async function call(method: string, path: string, init: CallInit = {}) {
     const operationId = table.index[`${method} ${path}`];
-    if (!operationId) throw new BizchatError(`${method} ${path} is not an operation of the ${provider} spec`, { provider });
+    if (!operationId)
+      throw new BizchatError(`${method} ${path} is not an operation of the ${provider} spec`, { provider });
     const row = table.operations[operationId]!;
     const validators = definition.validators[operationId]!;
 
@@ -204,7 +227,14 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       if (row.requestBody) {
         if (init.body === undefined) {
           if (row.requestBody.required) {
-            issues.push({ location: "body", field: "body", pointer: "", rule: "required", params: {}, message: "is required" });
+            issues.push({
+              location: "body",
+              field: "body",
+              pointer: "",
+              rule: "required",
+              params: {},
+              message: "is required",
+            });
           }
         } else {
           issues.push(...validationIssues(validators.body!, init.body, "body"));
@@ -215,13 +245,19 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     }
 
     const loadCredentialHeaders = async () => {
-      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials).catch((error: unknown) => {
-        if (error instanceof InvalidCredentialError) throw new BizchatError(`${operationId}: ${error.message}`, { provider, operationId });
-        throw error;
-      });
+      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials).catch(
+        (error: unknown) => {
+          if (error instanceof InvalidCredentialError)
+            throw new BizchatError(`${operationId}: ${error.message}`, { provider, operationId });
+          throw error;
+        },
+      );
       if (!headers) {
         const needed = row.security.map((r) => r.join(" + ")).join(" or ");
-        throw new BizchatError(`${operationId}: no credentials for its security scheme (${needed})`, { provider, operationId });
+        throw new BizchatError(`${operationId}: no credentials for its security scheme (${needed})`, {
+          provider,
+          operationId,
+        });
       }
       if (staticCredentials) staticAuthHeaders.set(operationId, headers);
       return headers;
@@ -245,7 +281,9 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     const parseAs = init.parseAs ?? row.parseAs;
     const parseHere = parseAs === "json" || parseAs === "text";
     let successBytes: Uint8Array | undefined;
-    const idempotencyKeySet = row.idempotencyHeader !== null && Object.keys(headers).some((name) => name.toLowerCase() === row.idempotencyHeader!.toLowerCase());
+    const idempotencyKeySet =
+      row.idempotencyHeader !== null &&
+      Object.keys(headers).some((name) => name.toLowerCase() === row.idempotencyHeader!.toLowerCase());
     const fetchForCall = createCallFetch({
       provider,
       operationId,
@@ -271,7 +309,9 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       headers,
       // A client pinned to one host (e.g. a mock) keeps it; otherwise a per-call baseUrl (an absolute upload URL)
       // wins over the spec's server.
-      baseUrl: options.baseUrl ?? (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
+      baseUrl:
+        options.baseUrl ??
+        (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
       fetch: (request: Request) => fetchForCall(request).then((last) => (answered = last)),
       parseAs: parseHere ? "stream" : parseAs,
       bodySerializer: bodySerializer ?? init.bodySerializer,
@@ -283,14 +323,25 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       result = await base.request(method.toLowerCase() as HttpMethod, path as never, requestOptions as never);
       // `data` is undefined when openapi-fetch found no body to read (204, HEAD, Content-Length 0).
       if (successBytes !== undefined && result.data !== undefined) {
-        result.data = parseSuccessBody(successBytes, parseAs as "json" | "text", result.response.headers.get("Content-Length"));
+        result.data = parseSuccessBody(
+          successBytes,
+          parseAs as "json" | "text",
+          result.response.headers.get("Content-Length"),
+        );
       }
     } catch (error) {
       // The body was read whole by the transport, so a SyntaxError here is the provider's malformed JSON. Its
       // message quotes the body (which may hold a token): the typed error says what is wrong without quoting it.
       if (error instanceof SyntaxError && answered) {
         throw new ResponseValidationError(operationId, provider, answered.status, [
-          { location: "response", field: "response", pointer: "", rule: "json", params: {}, message: "is not valid JSON" },
+          {
+            location: "response",
+            field: "response",
+            pointer: "",
+            rule: "json",
+            params: {},
+            message: "is not valid JSON",
+          },
         ]);
       }
       throw error;
@@ -304,7 +355,16 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       const issues = !validator
         ? []
         : bodyValue === undefined
-          ? [{ location: "response" as const, field: "response", pointer: "", rule: "required", params: {}, message: "is empty, but the spec defines a body" }]
+          ? [
+              {
+                location: "response" as const,
+                field: "response",
+                pointer: "",
+                rule: "required",
+                params: {},
+                message: "is empty, but the spec defines a body",
+              },
+            ]
           : validationIssues(validator, bodyValue, "response");
       if (issues.length) {
         const error = new ResponseValidationError(operationId, provider, response.status, issues);
@@ -316,7 +376,9 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     if (response.ok) return result;
     const description = definition.describeError(result.error, response.status);
     const ErrorClass = description.errorClass ?? errorClassForStatus(response.status);
-    const requestId = definition.requestIdHeader ? (response.headers.get(definition.requestIdHeader) ?? undefined) : undefined;
+    const requestId = definition.requestIdHeader
+      ? (response.headers.get(definition.requestIdHeader) ?? undefined)
+      : undefined;
     const reading = readRateLimitHeaders(response.headers, table.rateLimitHeaders);
     const error = new ErrorClass({
       provider,
@@ -328,7 +390,10 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
       ...(requestId ? { requestId } : {}),
       ...(Object.keys(reading).length ? { rateLimit: reading } : {}),
       // What the client itself would retry: a 429 always, a 5xx only where sending again is safe.
-      retryable: mayRetryStatus(response.status, row.idempotent || (row.idempotencyHeader !== null && idempotencyKeySet)),
+      retryable: mayRetryStatus(
+        response.status,
+        row.idempotent || (row.idempotencyHeader !== null && idempotencyKeySet),
+      ),
       request: new Request(response.url || "http://invalid/", { method }),
       response,
     });
@@ -345,4 +410,3 @@ export function createProviderClient<Paths extends {}>(definition: ProviderDefin
     close: async () => limiter?.stop(),
   } as unknown as BizchatClient<Paths>;
 }
-

@@ -182,7 +182,12 @@ export class ResponseValidationError extends BizchatError {
 export class WebhookVerificationError extends BizchatError {
   readonly reason: "signature" | "json" | "schema";
   readonly issues: ValidationIssue[];
-  constructor(provider: Provider, reason: "signature" | "json" | "schema", message: string, issues: ValidationIssue[] = []) {
+  constructor(
+    provider: Provider,
+    reason: "signature" | "json" | "schema",
+    message: string,
+    issues: ValidationIssue[] = [],
+  ) {
     super(message, { provider });
     this.reason = reason;
     this.issues = issues;

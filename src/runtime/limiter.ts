@@ -10,7 +10,14 @@
 import Bottleneck from "bottleneck";
 import { createHash } from "node:crypto";
 import { RateLimiterUnavailableError, type Provider } from "./errors.js";
-import { RESET_MARGIN_MS, WINDOW_TOLERANCE_MS, type HeaderReading, type LimitedCall, type QuotaBucket, type RateLimitClass } from "./quota.js";
+import {
+  RESET_MARGIN_MS,
+  WINDOW_TOLERANCE_MS,
+  type HeaderReading,
+  type LimitedCall,
+  type QuotaBucket,
+  type RateLimitClass,
+} from "./quota.js";
 import { RedisBucket } from "./redis-bucket.js";
 import { RedisLink, type RedisRateLimitOptions } from "./redis-link.js";
 
@@ -61,11 +68,14 @@ export class Bucket implements QuotaBucket {
   private refillAt(at: number): void {
     clearTimeout(this.timer);
     this.nextRefillAt = at;
-    this.timer = setTimeout(() => {
-      this.available = this.spec.limit ?? Infinity;
-      if (this.spec.intervalMs) this.refillAt(Date.now() + this.spec.intervalMs);
-      this.wake?.();
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.available = this.spec.limit ?? Infinity;
+        if (this.spec.intervalMs) this.refillAt(Date.now() + this.spec.intervalMs);
+        this.wake?.();
+      },
+      Math.max(0, at - Date.now()),
+    );
     // An idle refill timer must not keep the process alive; one that callers are waiting for must (else a script
     // whose only pending work is a held call would exit mid-wait).
     if (this.waiters.length === 0) this.timer.unref();
@@ -143,7 +153,7 @@ export class Bucket implements QuotaBucket {
    * already ended is stale (a slow answer from the previous window) and ignored.
    */
   resync(reading: HeaderReading, now: number): void {
-    if (this.spec.limit === undefined || reading.remaining === undefined && !reading.resetAt) return;
+    if (this.spec.limit === undefined || (reading.remaining === undefined && !reading.resetAt)) return;
     const remaining = reading.remaining === undefined ? undefined : Math.max(0, reading.remaining);
     if (!reading.resetAt) {
       if (remaining !== undefined) this.available = Math.min(this.available, remaining);
@@ -219,10 +229,13 @@ export class RateLimiter {
       heartbeatMs: options.heartbeatMs ?? 100,
       local: options.onError === "local" ? () => new Bucket(spec) : undefined,
       unavailable: (call, reason) =>
-        new RateLimiterUnavailableError(`${call.operationId}: the shared rate limiter's Redis is unreachable (${reason})`, {
-          provider: this.context.provider,
-          operationId: call.operationId,
-        }),
+        new RateLimiterUnavailableError(
+          `${call.operationId}: the shared rate limiter's Redis is unreachable (${reason})`,
+          {
+            provider: this.context.provider,
+            operationId: call.operationId,
+          },
+        ),
     });
   }
 
@@ -268,7 +281,10 @@ export class RateLimiter {
     const releases: (() => void)[] = [];
     try {
       for (const candidate of this.bucketsFor(call)) {
-        const bucket = candidate instanceof PendingBucket ? await candidate.ready.catch((error) => this.unavailable(call, error)) : candidate;
+        const bucket =
+          candidate instanceof PendingBucket
+            ? await candidate.ready.catch((error) => this.unavailable(call, error))
+            : candidate;
         const entered = bucket.enter(call);
         releases.push(typeof entered === "function" ? entered : await entered);
       }
@@ -282,7 +298,13 @@ export class RateLimiter {
    * Feeds a response back. The rate-limit headers describe the operation's first class with a quota (e.g.
    * Chatwork's per-token window, not its per-room posting limit); a 429 holds every class of the call.
    */
-  observe(call: LimitedCall, reading: HeaderReading, status: number, retryAt: number | undefined, now = Date.now()): void {
+  observe(
+    call: LimitedCall,
+    reading: HeaderReading,
+    status: number,
+    retryAt: number | undefined,
+    now = Date.now(),
+  ): void {
     const headerClass = call.classes.find((name) => this.classes[name]?.limit !== undefined);
     for (const name of call.classes) {
       const bucket = this.classes[name] && this.buckets.get(this.bucketKey(name, call));
@@ -311,7 +333,10 @@ class PendingBucket implements QuotaBucket {
   resync(): void {}
   exhausted(): void {}
   stop(): void {
-    void this.ready.then((bucket) => bucket.stop(), () => undefined);
+    void this.ready.then(
+      (bucket) => bucket.stop(),
+      () => undefined,
+    );
   }
 }
 
@@ -327,7 +352,11 @@ export function credentialFingerprint(credentials: Record<string, unknown>): str
 }
 
 /** Reads the provider's rate-limit headers (names and reset unit from the spec). Header names are case-insensitive. */
-export function readRateLimitHeaders(headers: Headers, spec: RateLimitHeaderSpec | null, now = Date.now()): HeaderReading {
+export function readRateLimitHeaders(
+  headers: Headers,
+  spec: RateLimitHeaderSpec | null,
+  now = Date.now(),
+): HeaderReading {
   if (!spec) return {};
   const num = (name: string) => {
     const raw = headers.get(name);
@@ -341,6 +370,7 @@ export function readRateLimitHeaders(headers: Headers, spec: RateLimitHeaderSpec
   const reset = num(spec.reset);
   if (limit !== undefined) reading.limit = limit;
   if (remaining !== undefined) reading.remaining = remaining;
-  if (reset !== undefined) reading.resetAt = new Date(spec.resetUnit === "unix-seconds" ? reset * 1000 : now + reset * 1000);
+  if (reset !== undefined)
+    reading.resetAt = new Date(spec.resetUnit === "unix-seconds" ? reset * 1000 : now + reset * 1000);
   return reading;
 }

@@ -8,7 +8,14 @@
 // drops: rejected with RateLimiterUnavailableError, or handed to a local limiter when `onError: "local"`.
 import Bottleneck from "bottleneck";
 import type { BizchatError } from "./errors.js";
-import { RESET_MARGIN_MS, WINDOW_TOLERANCE_MS, type HeaderReading, type LimitedCall, type QuotaBucket, type RateLimitClass } from "./quota.js";
+import {
+  RESET_MARGIN_MS,
+  WINDOW_TOLERANCE_MS,
+  type HeaderReading,
+  type LimitedCall,
+  type QuotaBucket,
+  type RateLimitClass,
+} from "./quota.js";
 import type { RedisLink } from "./redis-link.js";
 
 export interface RedisBucketOptions {
@@ -79,7 +86,7 @@ export class RedisBucket implements QuotaBucket {
       // Keys outlive any window, so an idle minute never forgets calls the provider still counts.
       timeout: Math.max(60_000, 2 * (spec.intervalMs ?? 0)),
       heartbeatInterval: options.heartbeatMs,
-    } as Bottleneck.ConstructorOptions);
+    });
     // Script failures also reject the job concerned; the listener only keeps the event from being unhandled.
     this.limiter.on("error", () => undefined);
     this.stopListening = link.onChange((state) => {
@@ -145,7 +152,15 @@ export class RedisBucket implements QuotaBucket {
   private adopt(remaining: number | undefined, refreshAt: number | undefined, exhausted: boolean): void {
     if (this.link.current !== "up" || this.spec.limit === undefined) return;
     this.link.client
-      .eval(ADOPT_READING, 1, this.settingsKey, remaining ?? "", refreshAt ?? "", WINDOW_TOLERANCE_MS, exhausted ? "1" : "0")
+      .eval(
+        ADOPT_READING,
+        1,
+        this.settingsKey,
+        remaining ?? "",
+        refreshAt ?? "",
+        WINDOW_TOLERANCE_MS,
+        exhausted ? "1" : "0",
+      )
       // A failed resync only leaves the limiter more conservative than the provider; never fail the call for it.
       .catch(() => undefined);
   }
@@ -166,7 +181,8 @@ export class RedisBucket implements QuotaBucket {
   stop(): void {
     this.stopped = true;
     this.stopListening();
-    for (const entry of [...this.waiting]) entry.settle(() => entry.reject(new Error("rate limiter stopped (client.close())")));
+    for (const entry of [...this.waiting])
+      entry.settle(() => entry.reject(new Error("rate limiter stopped (client.close())")));
     this.localBucket?.stop();
     // With a shared connection Bottleneck only unsubscribes this limiter (and returns nothing to await).
     void Promise.resolve()

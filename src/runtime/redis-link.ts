@@ -66,7 +66,12 @@ export class RedisLink {
   /** Connects with options that make every command fail fast rather than queue while Redis is away. */
   static async open(options: RedisRateLimitOptions): Promise<RedisLink> {
     const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-    const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: connectTimeoutMs, connectTimeout: connectTimeoutMs };
+    const failFast = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: connectTimeoutMs,
+      connectTimeout: connectTimeoutMs,
+    };
     if (options.client) return new RedisLink(options.client.duplicate(failFast), connectTimeoutMs);
     let Redis: new (options: Record<string, unknown>) => RedisClientLike;
     try {
@@ -82,7 +87,12 @@ export class RedisLink {
   }
 
   get reason(): string {
-    const text = this.lastError instanceof Error ? this.lastError.message : this.state === "connecting" ? "not connected yet" : "connection closed";
+    const text =
+      this.lastError instanceof Error
+        ? this.lastError.message
+        : this.state === "connecting"
+          ? "not connected yet"
+          : "connection closed";
     return text;
   }
 

@@ -34,7 +34,8 @@ export function toMultipart(body: Record<string, unknown>): FormData {
     if (value === undefined || value === null) continue;
     if (value instanceof File) form.append(key, value, value.name);
     else if (value instanceof Blob) form.append(key, value, `${key}.bin`);
-    else if (value instanceof Uint8Array || value instanceof ArrayBuffer) form.append(key, new Blob([value as BlobPart]), `${key}.bin`);
+    else if (value instanceof Uint8Array || value instanceof ArrayBuffer)
+      form.append(key, new Blob([value as BlobPart]), `${key}.bin`);
     else form.append(key, formValue(value));
   }
   return form;
@@ -49,7 +50,12 @@ export function binaryPartIssues(body: unknown, binaryFields: Record<string, num
     if (value === undefined) continue;
     const base = { location: "body", field: `body.${field}`, pointer: `/${field}` };
     if (!isBinary(value)) {
-      issues.push({ ...base, rule: "type", params: { type: "binary" }, message: "must be a File, Blob, Uint8Array or ArrayBuffer" });
+      issues.push({
+        ...base,
+        rule: "type",
+        params: { type: "binary" },
+        message: "must be a File, Blob, Uint8Array or ArrayBuffer",
+      });
     } else if (maxBytes !== null && byteLength(value) > maxBytes) {
       issues.push({
         ...base,

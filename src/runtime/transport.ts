@@ -96,7 +96,11 @@ async function readWhole(
     onSuccessBody(bytes);
     return response;
   }
-  const copy = new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const copy = new Response(bytes as Uint8Array<ArrayBuffer>, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
 }
@@ -162,7 +166,7 @@ export class PreparedRequest {
       (body === null || (reusableBody(body) && method !== "GET" && method !== "HEAD")) &&
       Object.keys(init).every((key) => PREPARED_INIT.has(key)) &&
       URL.canParse(url);
-    if (!plain) return new Request(url, init) as unknown as PreparedRequest;
+    if (!plain) return new Request(url, init);
     this.url = url;
     this.method = method;
     this.headers = headers;
@@ -183,7 +187,10 @@ interface AttemptTimeout {
  */
 function attemptTimeout(ms: number): AttemptTimeout {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    ms,
+  );
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
@@ -209,16 +216,25 @@ export function createCallFetch(ctx: TransportContext) {
     const deadlineSignal = ctx.deadlineMs ? AbortSignal.timeout(ctx.deadlineMs) : undefined;
     const waitSignal = anySignal([callerSignal, deadlineSignal]);
     const idempotent =
-      ctx.operation.idempotent || (ctx.operation.idempotencyHeader !== null && request.headers.has(ctx.operation.idempotencyHeader));
+      ctx.operation.idempotent ||
+      (ctx.operation.idempotencyHeader !== null && request.headers.has(ctx.operation.idempotencyHeader));
     const maxAttempts = ctx.retry?.maxAttempts ?? 1;
-    const call: LimitedCall = { operationId: ctx.operationId, classes: ctx.operation.rateLimit, pathParams: ctx.pathParams, signal: waitSignal ?? null };
+    const call: LimitedCall = {
+      operationId: ctx.operationId,
+      classes: ctx.operation.rateLimit,
+      pathParams: ctx.pathParams,
+      signal: waitSignal ?? null,
+    };
     let authRetried = false;
     const startedAt = Date.now();
     // A prepared request belongs to this call alone: its headers take the credentials in place (a copy per attempt
     // cost about 4 % of a call). Errors still report the caller's headers, without the ones added here.
     const ownHeaders = request instanceof PreparedRequest;
     const added = new Set<string>();
-    const reported = () => (added.size ? { method: request.method, url: request.url, headers: withoutHeaders(request.headers, added) } : request);
+    const reported = () =>
+      added.size
+        ? { method: request.method, url: request.url, headers: withoutHeaders(request.headers, added) }
+        : request;
 
     for (let attempt = 1; ; attempt++) {
       const headers = ownHeaders ? request.headers : new Headers(request.headers);
@@ -230,13 +246,16 @@ export function createCallFetch(ctx: TransportContext) {
       } catch (error) {
         if (callerSignal?.aborted) throw callerSignal.reason;
         if (deadlineSignal?.aborted) {
-          throw new TimeoutError(`${ctx.operationId}: no answer within the ${ctx.deadlineMs} ms deadline (waiting for credentials)`, {
-            provider: ctx.provider,
-            operationId: ctx.operationId,
-            request: reported(),
-            timeoutMs: ctx.deadlineMs!,
-            retryable: true,
-          });
+          throw new TimeoutError(
+            `${ctx.operationId}: no answer within the ${ctx.deadlineMs} ms deadline (waiting for credentials)`,
+            {
+              provider: ctx.provider,
+              operationId: ctx.operationId,
+              request: reported(),
+              timeoutMs: ctx.deadlineMs!,
+              retryable: true,
+            },
+          );
         }
         throw error;
       }
@@ -267,7 +286,8 @@ export function createCallFetch(ctx: TransportContext) {
           },
         ]);
       // The whole exchange, body included, holds the limiter's slot (e.g. LINE WORKS 1.0's 5 connections).
-      const exchange = () => send().then((answer) => readWhole(answer, ctx.maxResponseBytes, tooLarge, ctx.onSuccessBody));
+      const exchange = () =>
+        send().then((answer) => readWhole(answer, ctx.maxResponseBytes, tooLarge, ctx.onSuccessBody));
 
       const canRetry = (retryable: boolean) => ctx.retry !== null && retryable && attempt < maxAttempts;
       let response: Response;
@@ -281,7 +301,10 @@ export function createCallFetch(ctx: TransportContext) {
         if (error instanceof BizchatError) throw error;
         const base = { provider: ctx.provider, operationId: ctx.operationId, request: reported(), cause: error };
         if (deadlineSignal?.aborted) {
-          throw new TimeoutError(`${ctx.operationId}: no answer within the ${ctx.deadlineMs} ms deadline`, { ...base, timeoutMs: ctx.deadlineMs! });
+          throw new TimeoutError(`${ctx.operationId}: no answer within the ${ctx.deadlineMs} ms deadline`, {
+            ...base,
+            timeoutMs: ctx.deadlineMs!,
+          });
         }
         if (timeout?.signal.aborted) {
           // A POST that timed out may have been processed: only idempotent calls are tried again.
@@ -300,11 +323,14 @@ export function createCallFetch(ctx: TransportContext) {
           await sleep(backoffMs(attempt, ctx.retry!), waitSignal);
           continue;
         }
-        throw new NetworkError(`${ctx.operationId}: connection failed${code ? ` (${code})` : ""} after ${attempt} attempt(s)`, {
-          ...base,
-          ...(code ? { code } : {}),
-          retryable: mayRetryNetworkError(code, idempotent),
-        });
+        throw new NetworkError(
+          `${ctx.operationId}: connection failed${code ? ` (${code})` : ""} after ${attempt} attempt(s)`,
+          {
+            ...base,
+            ...(code ? { code } : {}),
+            retryable: mayRetryNetworkError(code, idempotent),
+          },
+        );
       }
 
       const now = Date.now();
@@ -334,7 +360,10 @@ export function createCallFetch(ctx: TransportContext) {
       if (canRetry(mayRetryStatus(response.status, idempotent))) {
         // A 429 waits here until the provider's retry time (Retry-After, else its reset header), also for
         // operations no limiter class covers; the limiter refills at that same moment, so nothing waits twice.
-        const wait = response.status === 429 ? Math.max(0, retryAt! - now) : Math.max(retryAfter ?? 0, backoffMs(attempt, ctx.retry!));
+        const wait =
+          response.status === 429
+            ? Math.max(0, retryAt! - now)
+            : Math.max(retryAfter ?? 0, backoffMs(attempt, ctx.retry!));
         const deadlineLeft = ctx.deadlineMs === undefined ? Infinity : ctx.deadlineMs - (now - startedAt);
         if (wait < deadlineLeft) {
           await response.body?.cancel();

@@ -25,7 +25,12 @@ function unescape(segment: string): string {
  * `splitLocation` is true for the params validator, whose data is `{ path, query, header }`: the first pointer
  * segment is then the location.
  */
-export function validationIssues(validator: Validator, data: unknown, location: string, splitLocation = false): ValidationIssue[] {
+export function validationIssues(
+  validator: Validator,
+  data: unknown,
+  location: string,
+  splitLocation = false,
+): ValidationIssue[] {
   if (validator(data)) return [];
   const issues: ValidationIssue[] = [];
   for (const error of validator.errors ?? []) {
@@ -42,7 +47,9 @@ export function validationIssues(validator: Validator, data: unknown, location: 
       if (splitLocation && !segments.length && where === location) where = extra;
       else segments.push(extra);
     }
-    const pointer = segments.length ? "/" + segments.map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1")).join("/") : "";
+    const pointer = segments.length
+      ? "/" + segments.map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")
+      : "";
     let message = error.message ?? error.keyword;
     if (error.keyword === "additionalProperties") message = "is not a documented field";
     if (error.keyword === "required") message = "is required";

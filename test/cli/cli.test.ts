@@ -35,7 +35,10 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 // Asynchronous on purpose: the local server of a test must keep answering while the CLI runs.
 function run(args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv(options.env), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: cleanEnv(options.env),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -47,18 +50,29 @@ function run(args: string[], options: { env?: Record<string, string>; input?: st
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${path.relative(root, cli)} is missing: run \`npm run build\` first (npm test does)`);
+  if (!existsSync(cli))
+    throw new Error(`${path.relative(root, cli)} is missing: run \`npm run build\` first (npm test does)`);
   const built = statSync(cli).mtimeMs;
   const sources = path.join(root, "src/cli");
-  const stale = readdirSync(sources, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && statSync(path.join(sources, f)).mtimeMs > built);
-  if (stale.length) throw new Error(`dist/src/cli is older than src/cli/${stale[0]}: run \`npm run build\` first (npm test does)`);
+  const stale = readdirSync(sources, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && statSync(path.join(sources, f)).mtimeMs > built,
+  );
+  if (stale.length)
+    throw new Error(`dist/src/cli is older than src/cli/${stale[0]}: run \`npm run build\` first (npm test does)`);
 });
 
 describe("help and usage errors", () => {
   it("--help prints the usage with the commands and the environment variables, exit 0", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const text of ["bizchat ops", "bizchat call", "bizchat mock", "bizchat verify-webhook", "CHATWORK_API_TOKEN", "LINEWORKS_V1_TOKEN"]) {
+    for (const text of [
+      "bizchat ops",
+      "bizchat call",
+      "bizchat mock",
+      "bizchat verify-webhook",
+      "CHATWORK_API_TOKEN",
+      "LINEWORKS_V1_TOKEN",
+    ]) {
       expect(r.stdout).toContain(text);
     }
   });
@@ -100,9 +114,18 @@ describe("ops", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^getRoom\s+GET\s+\/rooms\/\{room_id\}\s+no$/));
 
     const asJson = await run(["ops", "chatwork", "--json"]);
-    const rows = JSON.parse(asJson.stdout) as { operationId: string; method: string; path: string; deprecated: boolean }[];
+    const rows = JSON.parse(asJson.stdout) as {
+      operationId: string;
+      method: string;
+      path: string;
+      deprecated: boolean;
+    }[];
     expect(rows).toHaveLength(32);
-    expect(rows.find((o) => o.operationId === "postMessage")).toMatchObject({ method: "POST", path: "/rooms/{room_id}/messages", deprecated: false });
+    expect(rows.find((o) => o.operationId === "postMessage")).toMatchObject({
+      method: "POST",
+      path: "/rooms/{room_id}/messages",
+      deprecated: false,
+    });
   });
 
   it("marks deprecated operations (LINE WORKS API 1.0 registerBot)", async () => {
@@ -114,23 +137,38 @@ describe("ops", () => {
 
 describe("call --mock (Prism)", () => {
   it("returns the spec's example as JSON on stdout, progress on stderr, exit 0", async () => {
-    const r = await run(["call", "chatwork", "getRoom", "--param", "room_id=322", "--mock"], { env: { CHATWORK_API_TOKEN: TOKEN } });
+    const r = await run(["call", "chatwork", "getRoom", "--param", "room_id=322", "--mock"], {
+      env: { CHATWORK_API_TOKEN: TOKEN },
+    });
     expect(r.stderr).toMatch(/starting Prism mock for chatwork… ready at http:\/\/127\.0\.0\.1:\d+ \(\d+\.\d s\)/);
     expect(r.code).toBe(0);
-    const example = loadSpec("chatwork").paths["/rooms/{room_id}"].get.responses["200"].content["application/json"].example;
+    const example =
+      loadSpec("chatwork").paths["/rooms/{room_id}"].get.responses["200"].content["application/json"].example;
     expect(JSON.parse(r.stdout)).toEqual(example);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
   it("sends a typed body and dummy credentials when the environment has none", async () => {
-    const r = await run(["call", "chatwork", "postMessage", "-p", "room_id=322", "--body", '{"body":"[To:456] 資料です","self_unread":0}', "--mock", "-q"]);
+    const r = await run([
+      "call",
+      "chatwork",
+      "postMessage",
+      "-p",
+      "room_id=322",
+      "--body",
+      '{"body":"[To:456] 資料です","self_unread":0}',
+      "--mock",
+      "-q",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({ message_id: expect.stringMatching(/^\d+$/) });
   });
 
   it("--prefer code=404 gets the 404 example: exit 1 with NotFoundError, status and the provider's message, no secret", async () => {
-    const r = await run(["call", "chatwork", "getRoom", "-p", "room_id=322", "--mock", "--prefer", "code=404"], { env: { CHATWORK_API_TOKEN: TOKEN } });
+    const r = await run(["call", "chatwork", "getRoom", "-p", "room_id=322", "--mock", "--prefer", "code=404"], {
+      env: { CHATWORK_API_TOKEN: TOKEN },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("NotFoundError (chatwork getRoom): HTTP 404");
@@ -144,7 +182,8 @@ describe("call against a local server (--base-url)", () => {
   beforeAll(async () => {
     server = await startFaultServer((req, res) => {
       if (req.url.startsWith("/rooms/401")) return json(res, 401, { errors: ["Invalid API token"] });
-      if (req.url.startsWith("/contacts")) return json(res, 200, { contacts: [], responseMetaData: { nextCursor: null } });
+      if (req.url.startsWith("/contacts"))
+        return json(res, 200, { contacts: [], responseMetaData: { nextCursor: null } });
       if (req.url.startsWith("/rooms/322/files")) return json(res, 200, { file_id: 7 });
       return json(res, 200, { room_id: 322 });
     });
@@ -153,23 +192,36 @@ describe("call against a local server (--base-url)", () => {
 
   it("invalid input: exit 1, stderr names field and rule, and nothing reaches the server", async () => {
     const before = server.received.length;
-    const badParam = await run(["call", "chatwork", "getRoom", "-p", "room_id=abc", "--base-url", server.url], { env: { CHATWORK_API_TOKEN: TOKEN } });
+    const badParam = await run(["call", "chatwork", "getRoom", "-p", "room_id=abc", "--base-url", server.url], {
+      env: { CHATWORK_API_TOKEN: TOKEN },
+    });
     expect(badParam.code).toBe(1);
     expect(badParam.stderr).toContain("RequestValidationError (chatwork getRoom): invalid request, nothing was sent");
     expect(badParam.stderr).toContain("path.room_id: must be integer (rule: type");
 
-    const badBody = await run(["call", "chatwork", "createRoom", "--body", '{"name":"","members_admin_ids":"1,x"}', "--base-url", server.url], { env: { CHATWORK_API_TOKEN: TOKEN } });
+    const badBody = await run(
+      ["call", "chatwork", "createRoom", "--body", '{"name":"","members_admin_ids":"1,x"}', "--base-url", server.url],
+      { env: { CHATWORK_API_TOKEN: TOKEN } },
+    );
     expect(badBody.code).toBe(1);
     expect(badBody.stderr).toContain("body.name");
     expect(badBody.stderr).toContain("rule: minLength");
     expect(badBody.stderr).toContain("body.members_admin_ids");
     expect(badBody.stderr).toContain("rule: pattern");
 
-    const unknownParam = await run(["call", "chatwork", "getRoom", "-p", "room_id=1", "-p", "colour=red", "--base-url", server.url], { env: { CHATWORK_API_TOKEN: TOKEN } });
+    const unknownParam = await run(
+      ["call", "chatwork", "getRoom", "-p", "room_id=1", "-p", "colour=red", "--base-url", server.url],
+      { env: { CHATWORK_API_TOKEN: TOKEN } },
+    );
     expect(unknownParam.code).toBe(1);
-    expect(unknownParam.stderr).toContain("params.colour: is not a documented path, query or header parameter (rule: additionalProperties");
+    expect(unknownParam.stderr).toContain(
+      "params.colour: is not a documented path, query or header parameter (rule: additionalProperties",
+    );
 
-    const outOfRange = await run(["call", "lineworks", "listContacts", "-p", "count=501", "-p", "colour=red", "--base-url", server.url], { env: { LINEWORKS_ACCESS_TOKEN: TOKEN } });
+    const outOfRange = await run(
+      ["call", "lineworks", "listContacts", "-p", "count=501", "-p", "colour=red", "--base-url", server.url],
+      { env: { LINEWORKS_ACCESS_TOKEN: TOKEN } },
+    );
     expect(outOfRange.code).toBe(1);
     expect(outOfRange.stderr).toContain("params.colour: is not a documented path, query or header parameter");
     expect(outOfRange.stderr).toContain("query.count: must be <= 500 (rule: maximum");
@@ -179,7 +231,10 @@ describe("call against a local server (--base-url)", () => {
   });
 
   it("converts --param strings to the schema's types and places them by the spec (path, query)", async () => {
-    const r = await run(["call", "lineworks", "listContacts", "-p", "count=5", "-p", "cursor=abc", "--base-url", server.url, "-q"], { env: { LINEWORKS_ACCESS_TOKEN: TOKEN } });
+    const r = await run(
+      ["call", "lineworks", "listContacts", "-p", "count=5", "-p", "cursor=abc", "--base-url", server.url, "-q"],
+      { env: { LINEWORKS_ACCESS_TOKEN: TOKEN } },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ contacts: [], responseMetaData: { nextCursor: null } });
     const request = server.received.at(-1)!;
@@ -188,7 +243,9 @@ describe("call against a local server (--base-url)", () => {
   });
 
   it("a 401 exits 1 with AuthenticationError; the token is sent but never printed", async () => {
-    const r = await run(["call", "chatwork", "getRoom", "-p", "room_id=401", "--base-url", server.url], { env: { CHATWORK_API_TOKEN: `${TOKEN}\n` } });
+    const r = await run(["call", "chatwork", "getRoom", "-p", "room_id=401", "--base-url", server.url], {
+      env: { CHATWORK_API_TOKEN: `${TOKEN}\n` },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("AuthenticationError (chatwork getRoom): HTTP 401");
     expect(r.stderr).toContain("message: Invalid API token");
@@ -201,9 +258,25 @@ describe("call against a local server (--base-url)", () => {
     try {
       const file = path.join(dir, "見積書.pdf");
       writeFileSync(file, "%PDF-1.7 見積");
-      const r = await run(["call", "chatwork", "uploadFile", "-p", "room_id=322", "--file", `file=@${file}`, "--body", '{"message":"見積書です"}', "--base-url", server.url, "-q"], {
-        env: { CHATWORK_API_TOKEN: TOKEN },
-      });
+      const r = await run(
+        [
+          "call",
+          "chatwork",
+          "uploadFile",
+          "-p",
+          "room_id=322",
+          "--file",
+          `file=@${file}`,
+          "--body",
+          '{"message":"見積書です"}',
+          "--base-url",
+          server.url,
+          "-q",
+        ],
+        {
+          env: { CHATWORK_API_TOKEN: TOKEN },
+        },
+      );
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ file_id: 7 });
       const request = server.received.at(-1)!;
@@ -226,18 +299,32 @@ describe("call against a local server (--base-url)", () => {
 });
 
 describe("verify-webhook", () => {
-  const body = JSON.stringify({ webhook_setting_id: "12345", webhook_event_type: "mention_to_me", webhook_event_time: 1767250800, webhook_event: { body: "[To:1]確認お願いします" } });
+  const body = JSON.stringify({
+    webhook_setting_id: "12345",
+    webhook_event_type: "mention_to_me",
+    webhook_event_time: 1767250800,
+    webhook_event: { body: "[To:1]確認お願いします" },
+  });
   const hmac = (key: Buffer, data: string) => createHmac("sha256", key).update(data).digest("base64");
 
   it("chatwork: key = base64-decoded webhook token; valid → exit 0, tampered body → exit 1", async () => {
     const token = randomBytes(32).toString("base64");
     const signature = hmac(Buffer.from(token, "base64"), body);
-    const valid = await run(["verify-webhook", "chatwork", "--signature", signature], { env: { BIZCHAT_WEBHOOK_SECRET: token }, input: body });
+    const valid = await run(["verify-webhook", "chatwork", "--signature", signature], {
+      env: { BIZCHAT_WEBHOOK_SECRET: token },
+      input: body,
+    });
     expect(valid).toMatchObject({ code: 0, stdout: "valid\n" });
-    const invalid = await run(["verify-webhook", "chatwork", "--signature", signature], { env: { BIZCHAT_WEBHOOK_SECRET: token }, input: body.replace("12345", "12346") });
+    const invalid = await run(["verify-webhook", "chatwork", "--signature", signature], {
+      env: { BIZCHAT_WEBHOOK_SECRET: token },
+      input: body.replace("12345", "12346"),
+    });
     expect(invalid).toMatchObject({ code: 1, stdout: "invalid\n" });
     // The query-parameter form arrives URL-encoded.
-    const query = await run(["verify-webhook", "chatwork", "--signature", encodeURIComponent(signature)], { env: { BIZCHAT_WEBHOOK_SECRET: token }, input: body });
+    const query = await run(["verify-webhook", "chatwork", "--signature", encodeURIComponent(signature)], {
+      env: { BIZCHAT_WEBHOOK_SECRET: token },
+      input: body,
+    });
     expect(query.code).toBe(0);
   });
 
@@ -245,9 +332,14 @@ describe("verify-webhook", () => {
     for (const provider of ["line", "lineworks", "lineworks-v1"]) {
       const secret = randomBytes(16).toString("hex");
       const signature = hmac(Buffer.from(secret, "utf8"), body);
-      const valid = await run(["verify-webhook", provider], { env: { BIZCHAT_WEBHOOK_SECRET: secret, BIZCHAT_WEBHOOK_SIGNATURE: signature }, input: body });
+      const valid = await run(["verify-webhook", provider], {
+        env: { BIZCHAT_WEBHOOK_SECRET: secret, BIZCHAT_WEBHOOK_SIGNATURE: signature },
+        input: body,
+      });
       expect(valid, provider).toMatchObject({ code: 0, stdout: "valid\n" });
-      const wrongSecret = await run(["verify-webhook", provider, "--secret", `${secret}x`, "--signature", signature], { input: body });
+      const wrongSecret = await run(["verify-webhook", provider, "--secret", `${secret}x`, "--signature", signature], {
+        input: body,
+      });
       expect(wrongSecret, provider).toMatchObject({ code: 1, stdout: "invalid\n" });
     }
   });
@@ -261,7 +353,10 @@ describe("verify-webhook", () => {
 
 describe("mock", () => {
   it("serves until SIGTERM, answers requests, then stops Prism and exits 0", async () => {
-    const child = spawn(process.execPath, [cli, "mock", "chatwork"], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli, "mock", "chatwork"], {
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -275,7 +370,8 @@ describe("mock", () => {
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // stdout and stderr are separate pipes: the note written after the URL may arrive a moment later.
-    for (let waited = 0; !stderr.includes("serving") && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; !stderr.includes("serving") && waited < 3000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     expect(stderr).toContain("serving 32 chatwork operations");
 
     const response = await fetch(`${url}/me`, { headers: { "x-chatworktoken": "any" } });

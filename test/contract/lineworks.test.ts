@@ -9,11 +9,40 @@ import { operationTable as v2Table } from "../../generated/lineworks.operations.
 import { operationTable as v1Table } from "../../generated/lineworks-v1.operations.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
 
-type AnyClient = Record<string, (path: string, init?: unknown) => Promise<{ data?: unknown; error?: ApiError; response: Response }>>;
+type AnyClient = Record<
+  string,
+  (path: string, init?: unknown) => Promise<{ data?: unknown; error?: ApiError; response: Response }>
+>;
 
 const suites = [
-  { api: "lineworks", table: v2Table, count: 26, make: (url: string) => createLineWorksClient({ auth: { accessToken: "works-contract-token" }, baseUrl: url, retry: false, rateLimit: false, validate: { response: "strict" } }) },
-  { api: "lineworks-v1", table: v1Table, count: 2, make: (url: string) => createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "consumer-key", token: "server-token", baseUrl: url, retry: false, rateLimit: false, validate: { response: "strict" } }) },
+  {
+    api: "lineworks",
+    table: v2Table,
+    count: 26,
+    make: (url: string) =>
+      createLineWorksClient({
+        auth: { accessToken: "works-contract-token" },
+        baseUrl: url,
+        retry: false,
+        rateLimit: false,
+        validate: { response: "strict" },
+      }),
+  },
+  {
+    api: "lineworks-v1",
+    table: v1Table,
+    count: 2,
+    make: (url: string) =>
+      createLineWorksV1Client({
+        apiId: "kr1wwTrYrbIot",
+        consumerKey: "consumer-key",
+        token: "server-token",
+        baseUrl: url,
+        retry: false,
+        rateLimit: false,
+        validate: { response: "strict" },
+      }),
+  },
 ] as const;
 
 for (const suite of suites) {
@@ -35,7 +64,8 @@ for (const suite of suites) {
 
     describe.each(ids)("%s", (id) => {
       const call = exampleCall(spec, id);
-      const send = (headers?: Record<string, string>) => client[call.method]!(call.path, { params: call.params, body: call.body, headers });
+      const send = (headers?: Record<string, string>) =>
+        client[call.method]!(call.path, { params: call.params, body: call.body, headers });
 
       it(`succeeds with the spec's example (HTTP ${call.successStatus})`, async () => {
         const { error, response } = await send();

@@ -20,14 +20,27 @@ const docsDir = path.join(root, "docs");
 const readme = path.join(root, "README.md");
 const screenshotDir = path.join(root, "test-results", "screenshots");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 // The one outside request the Redoc pages make: the "API docs by Redocly" attribution logo, which Redoc hides itself
 // when it cannot load. Answered locally with an empty image; any other outside request fails the test.
 const REDOCLY_LOGO = /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg$/;
 const EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>';
 
-interface Operation { operationId?: string; summary?: string; tags?: string[]; deprecated?: boolean }
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  deprecated?: boolean;
+}
 interface Spec {
   info: { title: string };
   tags?: { name: string; "x-displayName"?: string }[];
@@ -40,7 +53,8 @@ const apis = Object.keys((yaml.load(readFileSync(path.join(root, "redocly.yaml")
 const loadSpec = (api: string) => yaml.load(readFileSync(path.join(root, "specs", `${api}.yaml`), "utf8")) as Spec;
 const operationsOf = (items: Spec["paths"]) =>
   Object.entries(items ?? {}).flatMap(([name, item]) =>
-    METHODS.flatMap((method) => (item[method] ? [{ name, operation: item[method] }] : [])));
+    METHODS.flatMap((method) => (item[method] ? [{ name, operation: item[method] }] : [])),
+  );
 
 /** What must be readable on the page, grouped by the tag (sidebar entry) that shows it; "" = the landing view. */
 function expectedTexts(spec: Spec): Map<string, string[]> {
@@ -50,14 +64,23 @@ function expectedTexts(spec: Spec): Map<string, string[]> {
     byTag.set(tag, [...(byTag.get(tag) ?? []), ...texts]);
   };
   for (const { operation } of operationsOf(spec.paths)) {
-    add(operation, [operation.summary ?? `${operation.operationId} (no summary)`, ...(operation.deprecated ? ["Deprecated"] : [])]);
+    add(operation, [
+      operation.summary ?? `${operation.operationId} (no summary)`,
+      ...(operation.deprecated ? ["Deprecated"] : []),
+    ]);
   }
-  for (const { name, operation } of operationsOf(spec.webhooks)) add(operation, [name, operation.summary ?? `${name} (no summary)`]);
+  for (const { name, operation } of operationsOf(spec.webhooks))
+    add(operation, [name, operation.summary ?? `${name} (no summary)`]);
   return byTag;
 }
 
 /** GitHub's anchor for a Markdown heading. */
-const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, "").replace(/\s/g, "-");
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, "")
+    .replace(/\s/g, "-");
 
 let server: Server;
 let base: string;
@@ -76,10 +99,16 @@ beforeAll(async () => {
 
 async function setUp() {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: the docs browser check needs it (Debian/Ubuntu: apt-get install chromium; elsewhere set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath}: the docs browser check needs it (Debian/Ubuntu: apt-get install chromium; elsewhere set CHROMIUM_PATH).`,
+    );
   }
   try {
-    await promisify(execFile)(process.execPath, ["scripts/docs.mjs"], { cwd: root, timeout: 170_000, maxBuffer: 16 << 20 });
+    await promisify(execFile)(process.execPath, ["scripts/docs.mjs"], {
+      cwd: root,
+      timeout: 170_000,
+      maxBuffer: 16 << 20,
+    });
   } catch (error) {
     const { message, stdout, stderr } = error as Error & { stdout?: string; stderr?: string };
     throw new Error(`node scripts/docs.mjs failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`);
@@ -96,7 +125,11 @@ async function setUp() {
     if (pathname === "/favicon.ico") return void res.writeHead(204).end();
     const file = path.join(root, pathname);
     if (file !== readme && !file.startsWith(docsDir + path.sep)) return void res.writeHead(404).end();
-    const type = file.endsWith(".html") ? "text/html" : file.endsWith(".md") ? "text/markdown" : "application/octet-stream";
+    const type = file.endsWith(".html")
+      ? "text/html"
+      : file.endsWith(".md")
+        ? "text/markdown"
+        : "application/octet-stream";
     readFile(file).then(
       (body) => res.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(body),
       () => res.writeHead(404).end(),
@@ -119,12 +152,15 @@ async function openPage(): Promise<{ page: Page; errors: string[]; outside: stri
   const page = await browser.newPage();
   const errors: string[] = [];
   const outside: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
   page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
   await page.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === "127.0.0.1" || !url.protocol.startsWith("http")) return route.continue();
-    if (REDOCLY_LOGO.test(url.href)) return route.fulfill({ status: 200, contentType: "image/svg+xml", body: EMPTY_SVG });
+    if (REDOCLY_LOGO.test(url.href))
+      return route.fulfill({ status: 200, contentType: "image/svg+xml", body: EMPTY_SVG });
     outside.push(url.href);
     return route.abort("blockedbyclient");
   });
@@ -147,8 +183,12 @@ describe("docs site in headless Chromium", () => {
         operationTotal += operations.length;
         const card = page.locator(`.card[data-api="${api}"]`);
         await expect.soft(card.locator("h2").innerText(), api).resolves.toBe(spec.info.title);
-        await expect.soft(card.locator('[data-count="operations"] strong').innerText(), api).resolves.toBe(String(operations.length));
-        await expect.soft(card.locator('[data-count="webhooks"] strong').innerText(), api).resolves.toBe(String(webhooks.length));
+        await expect
+          .soft(card.locator('[data-count="operations"] strong').innerText(), api)
+          .resolves.toBe(String(operations.length));
+        await expect
+          .soft(card.locator('[data-count="webhooks"] strong').innerText(), api)
+          .resolves.toBe(String(webhooks.length));
         const webhookText = await card.locator('[data-count="webhooks"]').innerText();
         for (const name of webhooks) expect.soft(webhookText, `${api} webhook ${name}`).toContain(name);
         const deprecated = operations.filter((o) => o.deprecated);
@@ -160,7 +200,9 @@ describe("docs site in headless Chromium", () => {
       expect.soft(await page.locator("body").innerText()).toContain(`${operationTotal} operations`);
 
       // Every link resolves (HTTP 200), and the usage guide's anchor is a heading of the README.
-      const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+      const hrefs = await page
+        .locator("a[href]")
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
       expect(hrefs).toContain(`${base}/README.md#using-the-client`);
       for (const href of new Set(hrefs)) {
         const url = new URL(href);
@@ -180,46 +222,58 @@ describe("docs site in headless Chromium", () => {
     }
   });
 
-  it.each(apis)("%s.html shows every operation summary and webhook", async (api) => {
-    const spec = loadSpec(api);
-    const { page, errors, outside } = await openPage();
-    try {
-      const url = `${base}/docs/${api}.html`;
-      await page.goto(url, { waitUntil: "load" });
-      await page.waitForLoadState("networkidle");
-      await page.screenshot({ path: path.join(screenshotDir, `${api}.png`), fullPage: true });
-      // Redoc batches its usage beacons (otel.cloud.redocly.com) for seconds, longer than this visit; docs.mjs turns
-      // them off (REDOCLY_TELEMETRY=off), which the page carries as an option.
-      const html = await readFile(path.join(docsDir, `${api}.html`), "utf8");
-      expect.soft(html.includes('"disableTelemetry":true'), "Redoc telemetry off in the page options").toBe(true);
+  it.each(apis)(
+    "%s.html shows every operation summary and webhook",
+    async (api) => {
+      const spec = loadSpec(api);
+      const { page, errors, outside } = await openPage();
+      try {
+        const url = `${base}/docs/${api}.html`;
+        await page.goto(url, { waitUntil: "load" });
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: path.join(screenshotDir, `${api}.png`), fullPage: true });
+        // Redoc batches its usage beacons (otel.cloud.redocly.com) for seconds, longer than this visit; docs.mjs turns
+        // them off (REDOCLY_TELEMETRY=off), which the page carries as an option.
+        const html = await readFile(path.join(docsDir, `${api}.html`), "utf8");
+        expect.soft(html.includes('"disableTelemetry":true'), "Redoc telemetry off in the page options").toBe(true);
 
-      // Redoc shows a tag's operations and webhooks once its sidebar entry is opened (#/<tag-slug>).
-      const missing: string[] = [];
-      for (const [tag, texts] of expectedTexts(spec)) {
-        if (tag) {
-          const label = spec.tags?.find((t) => t.name === tag)?.["x-displayName"] ?? tag;
-          const href = await page.getByRole("link", { name: label, exact: true }).first().getAttribute("href", { timeout: 5_000 })
-            .catch(() => null);
-          if (!href) {
-            missing.push(`sidebar entry for tag "${label}"`);
-            continue;
+        // Redoc shows a tag's operations and webhooks once its sidebar entry is opened (#/<tag-slug>).
+        const missing: string[] = [];
+        for (const [tag, texts] of expectedTexts(spec)) {
+          if (tag) {
+            const label = spec.tags?.find((t) => t.name === tag)?.["x-displayName"] ?? tag;
+            const href = await page
+              .getByRole("link", { name: label, exact: true })
+              .first()
+              .getAttribute("href", { timeout: 5_000 })
+              .catch(() => null);
+            if (!href) {
+              missing.push(`sidebar entry for tag "${label}"`);
+              continue;
+            }
+            await page.goto(`${url}#${href}`);
           }
-          await page.goto(`${url}#${href}`);
+          // Wait until the tag's view shows (some text of it), then give the rest a moment: a missing text costs ~2 s.
+          const shows = (mode: "some" | "every", timeout: number) =>
+            page
+              .waitForFunction(
+                ([m, wanted]) => wanted[m]((t) => document.body.innerText.includes(t)),
+                [mode, texts] as const,
+                { timeout },
+              )
+              .catch(() => undefined);
+          await shows("some", 10_000);
+          await shows("every", 2_000);
+          const text = await page.locator("body").innerText();
+          missing.push(...texts.filter((t) => !text.includes(t)).map((t) => `${tag || "(untagged)"}: ${t}`));
         }
-        // Wait until the tag's view shows (some text of it), then give the rest a moment: a missing text costs ~2 s.
-        const shows = (mode: "some" | "every", timeout: number) =>
-          page.waitForFunction(([m, wanted]) => wanted[m]((t) => document.body.innerText.includes(t)), [mode, texts] as const, { timeout })
-            .catch(() => undefined);
-        await shows("some", 10_000);
-        await shows("every", 2_000);
-        const text = await page.locator("body").innerText();
-        missing.push(...texts.filter((t) => !text.includes(t)).map((t) => `${tag || "(untagged)"}: ${t}`));
+        expect.soft(missing, "texts from the spec not visible on the page").toEqual([]);
+        expect.soft(outside, "requests that left the machine").toEqual([]);
+        expect.soft(errors, "console errors and uncaught exceptions").toEqual([]);
+      } finally {
+        await page.close();
       }
-      expect.soft(missing, "texts from the spec not visible on the page").toEqual([]);
-      expect.soft(outside, "requests that left the machine").toEqual([]);
-      expect.soft(errors, "console errors and uncaught exceptions").toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

@@ -16,8 +16,11 @@ afterEach(async () => {
 function runScript(code: string): Promise<{ code: number | null; stdout: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ["--input-type=module", "-e", code], { cwd: root, timeout: 20_000 }, (_error, stdout) =>
-      resolve({ code: child.exitCode, stdout, ms: Date.now() - started }),
+    const child = execFile(
+      process.execPath,
+      ["--input-type=module", "-e", code],
+      { cwd: root, timeout: 20_000 },
+      (_error, stdout) => resolve({ code: child.exitCode, stdout, ms: Date.now() - started }),
     );
   });
 }

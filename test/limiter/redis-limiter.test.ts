@@ -56,7 +56,16 @@ describe("distributed limiter (redis-server)", () => {
     server = await startQuotaServer(limit, windowMs);
     const startedAt = Date.now() + 1500; // workers need a moment to start; measure from here
     const runUntil = startedAt + 4 * windowMs;
-    const config = { url: server.url, redisPort: redis.port, limit, windowMs, runUntil, concurrency: 8, id: "shared-test", onError: "fail" };
+    const config = {
+      url: server.url,
+      redisPort: redis.port,
+      limit,
+      windowMs,
+      runUntil,
+      concurrency: 8,
+      id: "shared-test",
+      onError: "fail",
+    };
     const outcomes = await Promise.all([1, 2, 3, 4].map((n) => runWorker({ ...config, useClient: n % 2 === 0 })));
     const used = server.quotaUsed(startedAt, runUntil);
     const ok = outcomes.reduce((sum, o) => sum + o.ok, 0);
@@ -83,14 +92,20 @@ async function callThroughRedisLoss(onError: "fail" | "local", killAfterMs: numb
     retry: false,
     rateLimit: {
       classes: { default: { limit: 100_000, intervalMs: 1000 } }, // the server's quota: only Redis is in the way
-      redis: { clientOptions: { host: "127.0.0.1", port: redis!.port }, onError, id: `loss-${onError}`, connectTimeoutMs: 500 },
+      redis: {
+        clientOptions: { host: "127.0.0.1", port: redis!.port },
+        onError,
+        id: `loss-${onError}`,
+        connectTimeoutMs: 500,
+      },
     },
   });
   const outcomes: Record<string, number> = {};
   let calls = 0;
   let slowest = 0;
   const startedAt = Date.now();
-  const killer = killAfterMs === null ? Promise.resolve() : new Promise((r) => setTimeout(r, killAfterMs)).then(() => redis!.kill());
+  const killer =
+    killAfterMs === null ? Promise.resolve() : new Promise((r) => setTimeout(r, killAfterMs)).then(() => redis!.kill());
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (Date.now() - startedAt < 2500) {
@@ -101,7 +116,8 @@ async function callThroughRedisLoss(onError: "fail" | "local", killAfterMs: numb
         const outcome = await Promise.race([
           client.GET("/me").then(
             ({ data, error }) => (data ? "ok" : error.name),
-            (error: unknown) => (error instanceof RateLimiterUnavailableError ? "RateLimiterUnavailableError" : `other: ${String(error)}`),
+            (error: unknown) =>
+              error instanceof RateLimiterUnavailableError ? "RateLimiterUnavailableError" : `other: ${String(error)}`,
           ),
           hang,
         ]);
@@ -122,7 +138,9 @@ describe("when Redis goes away", () => {
     redis = await startRedis();
     server = await startQuotaServer(100_000, 1000, 10);
     const { outcomes, calls, slowest } = await callThroughRedisLoss("fail", 1000);
-    console.log(`onError fail: ${calls} calls → ${JSON.stringify(outcomes)}, slowest ${slowest} ms, server accepted ${[...server.acceptedByWindow.values()].reduce((a, b) => a + b, 0)}`);
+    console.log(
+      `onError fail: ${calls} calls → ${JSON.stringify(outcomes)}, slowest ${slowest} ms, server accepted ${[...server.acceptedByWindow.values()].reduce((a, b) => a + b, 0)}`,
+    );
     expect(Object.keys(outcomes).sort()).toEqual(["RateLimiterUnavailableError", "ok"]);
     expect(outcomes.ok! + outcomes.RateLimiterUnavailableError!).toBe(calls);
     // Every call the server answered came back as data, and no failed call reached the server.
@@ -148,7 +166,9 @@ describe("when Redis goes away", () => {
       const client = createChatworkClient({
         token: "no-redis-token",
         baseUrl: server.url,
-        rateLimit: { redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, onError, connectTimeoutMs: 500 } },
+        rateLimit: {
+          redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, onError, connectTimeoutMs: 500 },
+        },
       });
       const began = Date.now();
       const result = await client.GET("/me").then(
@@ -159,7 +179,9 @@ describe("when Redis goes away", () => {
       await client.close();
       if (onError === "fail") {
         expect(result).toBeInstanceOf(RateLimiterUnavailableError);
-        expect((result as Error).message).toMatch(/getMe: the shared rate limiter's Redis is unreachable \(.*ECONNREFUSED/);
+        expect((result as Error).message).toMatch(
+          /getMe: the shared rate limiter's Redis is unreachable \(.*ECONNREFUSED/,
+        );
         expect(String((result as Error).stack)).not.toContain("no-redis-token");
       } else {
         expect(result).toBe("ok");
@@ -180,7 +202,10 @@ describe("waiting on the shared limiter", () => {
       token: "abort-token",
       baseUrl: server.url,
       retry: false,
-      rateLimit: { classes: { default: { limit: 1, intervalMs: 30_000 } }, redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id: "abort" } },
+      rateLimit: {
+        classes: { default: { limit: 1, intervalMs: 30_000 } },
+        redis: { clientOptions: { host: "127.0.0.1", port: redis.port }, id: "abort" },
+      },
     });
     expect((await client.GET("/me")).data).toBeDefined();
     const controller = new AbortController();

@@ -29,18 +29,36 @@ interface PackResult {
   files: { path: string; size: number }[];
 }
 
-function sh(command: string, args: string[], cwd: string, timeoutMs = 180_000): Promise<{ stdout: string; stderr: string }> {
+function sh(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 180_000,
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(" ")} failed in ${cwd}: ${error.message}\n${stdout}\n${stderr}`));
-      else resolve({ stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      {
+        cwd,
+        timeout: timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, npm_config_update_notifier: "false" },
+      },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(new Error(`${command} ${args.join(" ")} failed in ${cwd}: ${error.message}\n${stdout}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
 /** The code entry points (every export but ./package.json). */
 function entryPoints(): [string, { types: string; import: string; default?: string }][] {
-  return Object.entries(pkg.exports).filter((entry): entry is [string, { types: string; import: string; default?: string }] => typeof entry[1] === "object");
+  return Object.entries(pkg.exports).filter(
+    (entry): entry is [string, { types: string; import: string; default?: string }] => typeof entry[1] === "object",
+  );
 }
 
 let work: string;
@@ -49,13 +67,16 @@ let tarball: string;
 
 beforeAll(async () => {
   for (const file of ["dist/src/index.js", "dist/src/cli/main.js", "dist/generated/chatwork.validators.js"]) {
-    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
+    if (!existsSync(path.join(root, file)))
+      throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
   }
   work = mkdtempSync(path.join(tmpdir(), "bizchat-pack-"));
   const { stdout } = await sh("npm", ["pack", "--json", "--pack-destination", work], root);
   packed = (JSON.parse(stdout) as PackResult[])[0]!;
   tarball = path.join(work, packed.filename);
-  console.log(`${packed.filename}: ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${packed.entryCount} files`);
+  console.log(
+    `${packed.filename}: ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${packed.entryCount} files`,
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -67,7 +88,14 @@ describe("package.json", () => {
     expect(pkg.engines.node).toBe(">=20.19");
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.files.sort()).toEqual(["LICENSE", "README.md", "dist/generated", "dist/src", "specs"]);
-    expect(Object.keys(pkg.exports).sort()).toEqual([".", "./chatwork", "./line", "./lineworks", "./package.json", "./testing"]);
+    expect(Object.keys(pkg.exports).sort()).toEqual([
+      ".",
+      "./chatwork",
+      "./line",
+      "./lineworks",
+      "./package.json",
+      "./testing",
+    ]);
     for (const [entry, conditions] of entryPoints()) {
       expect(Object.keys(conditions), entry).toEqual(["types", "import", "default"]);
       // `default` serves require() of the ESM build (Node ≥ 20.19 loads synchronous ESM through require).
@@ -103,7 +131,9 @@ describe("tarball", () => {
       expect(paths).toContain(conditions.import.replace(/^\.\//, ""));
     }
     expect(paths).toContain("dist/src/cli/main.js");
-    expect(readFileSync(path.join(root, "dist/src/cli/main.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(readFileSync(path.join(root, "dist/src/cli/main.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(
+      true,
+    );
     for (const api of ["chatwork", "line", "lineworks", "lineworks-v1"]) expect(paths).toContain(`specs/${api}.yaml`);
   });
 });
@@ -114,8 +144,16 @@ describe("a fresh consumer project", () => {
   beforeAll(async () => {
     consumer = path.join(work, "consumer");
     mkdirSync(consumer);
-    writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "bizchat-consumer", version: "1.0.0", private: true, type: "module" }, null, 2));
-    await sh("npm", ["install", tarball, "typescript@^5.9", "@types/node@^20", "--no-audit", "--no-fund", "--prefer-offline"], consumer, 200_000);
+    writeFileSync(
+      path.join(consumer, "package.json"),
+      JSON.stringify({ name: "bizchat-consumer", version: "1.0.0", private: true, type: "module" }, null, 2),
+    );
+    await sh(
+      "npm",
+      ["install", tarball, "typescript@^5.9", "@types/node@^20", "--no-audit", "--no-fund", "--prefer-offline"],
+      consumer,
+      200_000,
+    );
   }, 220_000);
 
   it("imports every entry point from plain ESM, with the documented exports", async () => {
@@ -154,7 +192,12 @@ console.log(JSON.stringify({ missing, validation, deep, prefer: modules["bizchat
 `,
     );
     const { stdout } = await sh(process.execPath, ["check.mjs"], consumer);
-    expect(JSON.parse(stdout)).toEqual({ missing: [], validation: "path.room_id", deep: "ERR_PACKAGE_PATH_NOT_EXPORTED", prefer: { Prefer: "code=404" } });
+    expect(JSON.parse(stdout)).toEqual({
+      missing: [],
+      validation: "path.room_id",
+      deep: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+      prefer: { Prefer: "code=404" },
+    });
   });
 
   it("can be required from CommonJS (the `default` condition, Node ≥ 20.19)", async () => {
@@ -167,14 +210,29 @@ console.log(JSON.stringify({ create: typeof createChatworkClient, error: typeof 
 `,
     );
     const { stdout } = await sh(process.execPath, ["check.cjs"], consumer);
-    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({ create: "function", error: "function", version: pkg.version });
+    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({
+      create: "function",
+      error: "function",
+      version: pkg.version,
+    });
   });
 
   it("type-checks a strict NodeNext program against the shipped declarations", async () => {
     writeFileSync(
       path.join(consumer, "tsconfig.json"),
       JSON.stringify(
-        { compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], noEmit: true, skipLibCheck: false }, files: ["consumer.ts"] },
+        {
+          compilerOptions: {
+            strict: true,
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            types: ["node"],
+            noEmit: true,
+            skipLibCheck: false,
+          },
+          files: ["consumer.ts"],
+        },
         null,
         2,
       ),

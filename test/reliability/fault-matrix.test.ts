@@ -8,7 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  ApiError,
+  type ApiError,
   BizchatError,
   NetworkError,
   RateLimitError,
@@ -20,7 +20,16 @@ import {
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
 import { createLineWorksClient, createLineWorksV1Client, serviceAccountAuth } from "../../src/lineworks/index.js";
-import { forceGc, readBody, refusedUrl, sendJson, startRawServer, warmUpFetch, type RawHandler, type RawServer } from "../support/raw-server.js";
+import {
+  forceGc,
+  readBody,
+  refusedUrl,
+  sendJson,
+  startRawServer,
+  warmUpFetch,
+  type RawHandler,
+  type RawServer,
+} from "../support/raw-server.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
 
 const RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -58,7 +67,27 @@ const botBody = exampleCall(spec.v1, "registerBot").body;
 const serviceTokenBody = exampleCall(spec.v1, "getServiceToken").body;
 const issueTokenBody = exampleCall(spec.lineworks, "issueAccessToken").body;
 const markAsReadBody = exampleCall(spec.line, "markMessagesAsRead").body;
-const me = { account_id: 123, room_id: 322, name: "山田 太郎", chatwork_id: "yamada", organization_id: 101, organization_name: "", department: "", title: "", url: "", introduction: "", mail: "", tel_organization: "", tel_extension: "", tel_mobile: "", skype: "", facebook: "", twitter: "", avatar_image_url: "https://appdata.chatwork.com/avatar/a.png", login_mail: "yamada@example.co.jp" };
+const me = {
+  account_id: 123,
+  room_id: 322,
+  name: "山田 太郎",
+  chatwork_id: "yamada",
+  organization_id: 101,
+  organization_name: "",
+  department: "",
+  title: "",
+  url: "",
+  introduction: "",
+  mail: "",
+  tel_organization: "",
+  tel_extension: "",
+  tel_mobile: "",
+  skype: "",
+  facebook: "",
+  twitter: "",
+  avatar_image_url: "https://appdata.chatwork.com/avatar/a.png",
+  login_mail: "yamada@example.co.jp",
+};
 const tokenAnswer = { access_token: "at", refresh_token: "rt", scope: "bot", token_type: "Bearer", expires_in: 86400 };
 
 const chatwork: ProviderCase = {
@@ -68,7 +97,12 @@ const chatwork: ProviderCase = {
   rateLimitHeaders: "x-ratelimit-reset (unix seconds)",
   tooMany(res) {
     const resetAt = Math.ceil(Date.now() / 1000) + 1;
-    sendJson(res, 429, { errors: ["Rate limit exceeded"] }, { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 0, "x-ratelimit-reset": resetAt });
+    sendJson(
+      res,
+      429,
+      { errors: ["Rate limit exceeded"] },
+      { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 0, "x-ratelimit-reset": resetAt },
+    );
     return resetAt * 1000;
   },
   ops: [
@@ -81,7 +115,7 @@ const chatwork: ProviderCase = {
       okBody: me,
       open(options) {
         const client = createChatworkClient({ token: "cw-token", ...options });
-        return { call: () => client.GET("/me") as Promise<Result>, close: () => client.close() };
+        return { call: () => client.GET("/me"), close: () => client.close() };
       },
     },
     {
@@ -94,7 +128,11 @@ const chatwork: ProviderCase = {
       open(options) {
         const client = createChatworkClient({ token: "cw-token", ...options });
         return {
-          call: () => client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "hi" } }) as Promise<Result>,
+          call: () =>
+            client.POST("/rooms/{room_id}/messages", {
+              params: { path: { room_id: 1 } },
+              body: { body: "hi" },
+            }),
           close: () => client.close(),
         };
       },
@@ -121,7 +159,7 @@ const line: ProviderCase = {
       okBody: { bots: [] },
       open(options) {
         const client = createLineClient({ channelAccessToken: "line-token", ...options });
-        return { call: () => client.GET("/v2/bot/list") as Promise<Result>, close: () => client.close() };
+        return { call: () => client.GET("/v2/bot/list"), close: () => client.close() };
       },
     },
     {
@@ -135,7 +173,14 @@ const line: ProviderCase = {
         const client = createLineClient({ channelAccessToken: "line-token", ...options });
         return {
           call: () =>
-            client.POST("/shop/v3/mission", { body: { to: "U2714aa3b2407b75341f3f170fc4151b9", productId: "1", productType: "STICKER", sendPresentMessage: false } }) as Promise<Result>,
+            client.POST("/shop/v3/mission", {
+              body: {
+                to: "U2714aa3b2407b75341f3f170fc4151b9",
+                productId: "1",
+                productType: "STICKER",
+                sendPresentMessage: false,
+              },
+            }),
           close: () => client.close(),
         };
       },
@@ -149,7 +194,10 @@ const line: ProviderCase = {
       okBody: {},
       open(options) {
         const client = createLineClient({ channelAccessToken: "line-token", ...options });
-        return { call: () => client.POST("/v2/bot/message/markAsRead", { body: markAsReadBody as never }) as Promise<Result>, close: () => client.close() };
+        return {
+          call: () => client.POST("/v2/bot/message/markAsRead", { body: markAsReadBody as never }),
+          close: () => client.close(),
+        };
       },
     },
   ],
@@ -161,7 +209,12 @@ const lineworks: ProviderCase = {
   rateLimitBody: { code: "TOO_MANY_REQUESTS", description: "Too many requests" },
   rateLimitHeaders: "RateLimit-Reset (seconds until reset)",
   tooMany(res) {
-    sendJson(res, 429, { code: "TOO_MANY_REQUESTS", description: "Too many requests" }, { "RateLimit-Limit": 240, "RateLimit-Remaining": 0, "RateLimit-Reset": 1 });
+    sendJson(
+      res,
+      429,
+      { code: "TOO_MANY_REQUESTS", description: "Too many requests" },
+      { "RateLimit-Limit": 240, "RateLimit-Remaining": 0, "RateLimit-Reset": 1 },
+    );
     return Date.now() + 1000;
   },
   ops: [
@@ -174,7 +227,7 @@ const lineworks: ProviderCase = {
       okBody: { contacts: [], responseMetaData: { nextCursor: null } },
       open(options) {
         const client = createLineWorksClient({ auth: { accessToken: "works-token" }, ...options });
-        return { call: () => client.GET("/contacts") as Promise<Result>, close: () => client.close() };
+        return { call: () => client.GET("/contacts"), close: () => client.close() };
       },
     },
     {
@@ -186,7 +239,10 @@ const lineworks: ProviderCase = {
       okBody: { ...(contactBody as object), contactId: "c-1" },
       open(options) {
         const client = createLineWorksClient({ auth: { accessToken: "works-token" }, ...options });
-        return { call: () => client.POST("/contacts", { body: contactBody as never }) as Promise<Result>, close: () => client.close() };
+        return {
+          call: () => client.POST("/contacts", { body: contactBody as never }),
+          close: () => client.close(),
+        };
       },
     },
   ],
@@ -198,7 +254,12 @@ const lineworksV1: ProviderCase = {
   rateLimitBody: { errorCode: "092", errorMessage: "API call limit exceeded" },
   rateLimitHeaders: "RateLimit-Reset (seconds until reset)",
   tooMany(res) {
-    sendJson(res, 429, { errorCode: "092", errorMessage: "API call limit exceeded" }, { "RateLimit-Limit": 60, "RateLimit-Remaining": 0, "RateLimit-Reset": 1 });
+    sendJson(
+      res,
+      429,
+      { errorCode: "092", errorMessage: "API call limit exceeded" },
+      { "RateLimit-Limit": 60, "RateLimit-Remaining": 0, "RateLimit-Reset": 1 },
+    );
     return Date.now() + 1000;
   },
   ops: [
@@ -210,8 +271,16 @@ const lineworksV1: ProviderCase = {
       okStatus: 200,
       okBody: { code: 200, message: "OK", botNo: 1 },
       open(options) {
-        const client = createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "ck", token: "server-token", ...options });
-        return { call: () => client.POST("/message/registerBot/v4", { body: botBody as never }) as Promise<Result>, close: () => client.close() };
+        const client = createLineWorksV1Client({
+          apiId: "kr1wwTrYrbIot",
+          consumerKey: "ck",
+          token: "server-token",
+          ...options,
+        });
+        return {
+          call: () => client.POST("/message/registerBot/v4", { body: botBody as never }),
+          close: () => client.close(),
+        };
       },
     },
   ],
@@ -257,43 +326,51 @@ function ok(op: Op): RawHandler {
 const attemptsFor = (op: Op) => (op.idempotent ? RETRY.maxAttempts : 1);
 
 // The 429 cases wait one to two real seconds each: they run concurrently, each with its own server.
-const rateLimitCases = providers.flatMap((pc) => pc.ops.map((op) => ({ name: `${pc.provider} ${op.label}, ${pc.rateLimitHeaders}`, pc, op })));
+const rateLimitCases = providers.flatMap((pc) =>
+  pc.ops.map((op) => ({ name: `${pc.provider} ${op.label}, ${pc.rateLimitHeaders}`, pc, op })),
+);
 describe.concurrent("429 with the provider's own rate-limit headers", () => {
-  it.each(rateLimitCases.map((c) => [c.name, c] as const))("%s: retried once after the announced wait, then succeeds", async (_name, { pc, op }) => {
-    let waitEnds = 0;
-    const s = await startRawServer(async (req, res, i) => {
-      await readBody(req);
-      if (i === 0) waitEnds = pc.tooMany(res);
-      else sendJson(res, op.okStatus, op.okBody);
-    });
-    const opened = op.open({ baseUrl: s.url, retry: RETRY });
-    try {
-      const result = (await opened.call()) as Result;
-      expect(result.error).toBeUndefined();
-      expect(result.response.status).toBe(op.okStatus);
-      expect(s.count(op.method, op.path)).toBe(2);
-      expect(s.requests[1]!.at).toBeGreaterThanOrEqual(waitEnds - SLACK_MS);
-      expect(s.requests[1]!.at - waitEnds).toBeLessThan(3000);
-    } finally {
-      opened.close();
-      await s.close();
-    }
-  });
+  it.each(rateLimitCases.map((c) => [c.name, c] as const))(
+    "%s: retried once after the announced wait, then succeeds",
+    async (_name, { pc, op }) => {
+      let waitEnds = 0;
+      const s = await startRawServer(async (req, res, i) => {
+        await readBody(req);
+        if (i === 0) waitEnds = pc.tooMany(res);
+        else sendJson(res, op.okStatus, op.okBody);
+      });
+      const opened = op.open({ baseUrl: s.url, retry: RETRY });
+      try {
+        const result = (await opened.call());
+        expect(result.error).toBeUndefined();
+        expect(result.response.status).toBe(op.okStatus);
+        expect(s.count(op.method, op.path)).toBe(2);
+        expect(s.requests[1]!.at).toBeGreaterThanOrEqual(waitEnds - SLACK_MS);
+        expect(s.requests[1]!.at - waitEnds).toBeLessThan(3000);
+      } finally {
+        opened.close();
+        await s.close();
+      }
+    },
+  );
 });
 
 describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provider, pc) => {
   describe.each(pc.ops.map((op) => [op.label, op] as const))("%s", (_label, op) => {
-    it.each([500, 502, 503])(`always %i: ${op.idempotent ? "retried up to maxAttempts" : "not retried"}, then ServerError`, async (status) => {
-      const s = await serve(async (req, res) => {
-        await readBody(req);
-        sendJson(res, status, pc.errorBody);
-      });
-      const { error, data } = (await open(op, { baseUrl: s.url })()) as Result;
-      expect(data).toBeUndefined();
-      expect(error).toBeInstanceOf(ServerError);
-      expect(error!.status).toBe(status);
-      expect(s.count(op.method, op.path)).toBe(attemptsFor(op));
-    });
+    it.each([500, 502, 503])(
+      `always %i: ${op.idempotent ? "retried up to maxAttempts" : "not retried"}, then ServerError`,
+      async (status) => {
+        const s = await serve(async (req, res) => {
+          await readBody(req);
+          sendJson(res, status, pc.errorBody);
+        });
+        const { error, data } = (await open(op, { baseUrl: s.url })());
+        expect(data).toBeUndefined();
+        expect(error).toBeInstanceOf(ServerError);
+        expect(error!.status).toBe(status);
+        expect(s.count(op.method, op.path)).toBe(attemptsFor(op));
+      },
+    );
 
     it(`503, 503, then 200: ${op.idempotent ? "succeeds on attempt 3" : "ServerError after the first 503, sent once"}`, async () => {
       const s = await serve(async (req, res, i) => {
@@ -301,7 +378,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         if (i < 2) sendJson(res, 503, pc.errorBody);
         else sendJson(res, op.okStatus, op.okBody);
       });
-      const result = (await open(op, { baseUrl: s.url })()) as Result;
+      const result = (await open(op, { baseUrl: s.url })());
       if (op.idempotent) {
         expect(result.error).toBeUndefined();
         expect(result.response.status).toBe(op.okStatus);
@@ -312,24 +389,32 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
       }
     });
 
-    it.each([502, 503])("an HTML %i error page: ServerError with a short message, the page kept in `body`", async (status) => {
-      const page = `<!DOCTYPE html><html><head><title>${status} Bad Gateway</title></head><body><h1>${status}</h1>${"<p>nginx upstream failure</p>".repeat(2000)}</body></html>`;
-      const s = await serve(async (req, res) => {
-        await readBody(req);
-        res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(page) });
-        res.end(page);
-      });
-      const { error } = (await open(op, { baseUrl: s.url })()) as Result;
-      expect(error).toBeInstanceOf(ServerError);
-      expect(error!.status).toBe(status);
-      expect(error!.messages).toHaveLength(1);
-      expect(error!.messages[0]).toMatch(/^unexpected non-JSON error body: <!DOCTYPE html><html><head><title>\d{3} Bad Gateway<\/title>/);
-      // describeNonJsonError keeps the first 200 characters of the page: no 50 KB dump in the message.
-      expect(error!.messages[0]!.length).toBe("unexpected non-JSON error body: ".length + 200);
-      expect(error!.message.length).toBeLessThan(400);
-      expect(error!.body).toBe(page);
-      expect(s.count()).toBe(attemptsFor(op));
-    });
+    it.each([502, 503])(
+      "an HTML %i error page: ServerError with a short message, the page kept in `body`",
+      async (status) => {
+        const page = `<!DOCTYPE html><html><head><title>${status} Bad Gateway</title></head><body><h1>${status}</h1>${"<p>nginx upstream failure</p>".repeat(2000)}</body></html>`;
+        const s = await serve(async (req, res) => {
+          await readBody(req);
+          res.writeHead(status, {
+            "content-type": "text/html; charset=utf-8",
+            "content-length": Buffer.byteLength(page),
+          });
+          res.end(page);
+        });
+        const { error } = (await open(op, { baseUrl: s.url })());
+        expect(error).toBeInstanceOf(ServerError);
+        expect(error!.status).toBe(status);
+        expect(error!.messages).toHaveLength(1);
+        expect(error!.messages[0]).toMatch(
+          /^unexpected non-JSON error body: <!DOCTYPE html><html><head><title>\d{3} Bad Gateway<\/title>/,
+        );
+        // describeNonJsonError keeps the first 200 characters of the page: no 50 KB dump in the message.
+        expect(error!.messages[0]!.length).toBe("unexpected non-JSON error body: ".length + 200);
+        expect(error!.message.length).toBeLessThan(400);
+        expect(error!.body).toBe(page);
+        expect(s.count()).toBe(attemptsFor(op));
+      },
+    );
 
     it("an empty 2xx body where JSON is expected: no data, no error (nothing to validate)", async () => {
       const s = await serve(async (req, res) => {
@@ -337,7 +422,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(op.okStatus, { "content-type": "application/json", "content-length": 0 });
         res.end();
       });
-      const result = (await open(op, { baseUrl: s.url })()) as Result;
+      const result = (await open(op, { baseUrl: s.url })());
       expect(result.data).toBeUndefined();
       expect(result.error).toBeUndefined();
       expect(result.response.status).toBe(op.okStatus);
@@ -350,7 +435,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(op.okStatus, { "content-type": "application/json", "transfer-encoding": "chunked" });
         res.end();
       });
-      const result = (await open(op, { baseUrl: s.url })()) as Result;
+      const result = (await open(op, { baseUrl: s.url })());
       expect(result.data).toBeUndefined();
       expect(result.error).toBeUndefined();
       expect(s.count()).toBe(1);
@@ -362,7 +447,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(500, { "content-length": 0 });
         res.end();
       });
-      const { error } = (await open(op, { baseUrl: s.url })()) as Result;
+      const { error } = (await open(op, { baseUrl: s.url })());
       expect(error).toBeInstanceOf(ServerError);
       expect(error!.messages).toEqual([]);
       expect(error!.body).toBeUndefined();
@@ -370,7 +455,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
       expect(s.count()).toBe(attemptsFor(op));
     });
 
-    it("malformed JSON with 200 (`{\"a\":`): the call settles and is sent exactly once", async () => {
+    it('malformed JSON with 200 (`{"a":`): the call settles and is sent exactly once', async () => {
       const s = await serve(async (req, res) => {
         await readBody(req);
         res.writeHead(op.okStatus, { "content-type": "application/json", "content-length": 5 });
@@ -459,7 +544,9 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
     it("deadlineMs bounds the whole call, retries included", async () => {
       const s = await serve(() => undefined);
       const started = Date.now();
-      const error = await settle(open(op, { baseUrl: s.url, timeoutMs: 200, deadlineMs: 500, retry: { ...RETRY, maxAttempts: 10 } }));
+      const error = await settle(
+        open(op, { baseUrl: s.url, timeoutMs: 200, deadlineMs: 500, retry: { ...RETRY, maxAttempts: 10 } }),
+      );
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(TimeoutError);
       if (op.idempotent) {
@@ -483,47 +570,65 @@ describe("429 on operations outside every rate-limit class (the token endpoints)
     {
       label: "LINE WORKS 1.0 POST /oauth/token (getServiceToken)",
       open: (baseUrl: string) => {
-        const client = createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "ck", token: "t", baseUrl, retry: RETRY });
-        return { call: () => client.POST("/oauth/token", { body: serviceTokenBody as never }) as Promise<Result>, close: () => client.close() };
+        const client = createLineWorksV1Client({
+          apiId: "kr1wwTrYrbIot",
+          consumerKey: "ck",
+          token: "t",
+          baseUrl,
+          retry: RETRY,
+        });
+        return {
+          call: () => client.POST("/oauth/token", { body: serviceTokenBody as never }) as Promise<Result>,
+          close: () => client.close(),
+        };
       },
     },
     {
       label: "LINE WORKS 2.0 POST /token (issueAccessToken)",
       open: (baseUrl: string) => {
         const client = createLineWorksClient({ auth: { accessToken: "t" }, baseUrl, retry: RETRY });
-        return { call: () => client.POST("/token", { body: issueTokenBody as never }) as Promise<Result>, close: () => client.close() };
+        return {
+          call: () => client.POST("/token", { body: issueTokenBody as never }) as Promise<Result>,
+          close: () => client.close(),
+        };
       },
     },
   ];
 
-  it.each(cases.map((c) => [c.label, c.open] as const))("%s: a 429 is retried (it was not processed), once", async (_label, openCall) => {
-    const s = await serve(async (req, res, i) => {
-      await readBody(req);
-      if (i === 0) sendJson(res, 429, { error: "too_many_requests" }, { "retry-after": 1 });
-      else sendJson(res, 200, tokenAnswer);
-    });
-    const opened = openCall(s.url);
-    clients.push(opened);
-    const { data, error } = await opened.call();
-    expect(error).toBeUndefined();
-    expect(data).toEqual(tokenAnswer);
-    expect(s.count("POST")).toBe(2);
-  });
+  it.each(cases.map((c) => [c.label, c.open] as const))(
+    "%s: a 429 is retried (it was not processed), once",
+    async (_label, openCall) => {
+      const s = await serve(async (req, res, i) => {
+        await readBody(req);
+        if (i === 0) sendJson(res, 429, { error: "too_many_requests" }, { "retry-after": 1 });
+        else sendJson(res, 200, tokenAnswer);
+      });
+      const opened = openCall(s.url);
+      clients.push(opened);
+      const { data, error } = await opened.call();
+      expect(error).toBeUndefined();
+      expect(data).toEqual(tokenAnswer);
+      expect(s.count("POST")).toBe(2);
+    },
+  );
 
-  it.each(cases.map((c) => [c.label, c.open] as const))("%s: the retry after a 429 waits for Retry-After", async (_label, openCall) => {
-    let waitEnds = 0;
-    const s = await serve(async (req, res, i) => {
-      await readBody(req);
-      if (i === 0) {
-        sendJson(res, 429, { error: "too_many_requests" }, { "retry-after": 1 });
-        waitEnds = Date.now() + 1000;
-      } else sendJson(res, 200, tokenAnswer);
-    });
-    const opened = openCall(s.url);
-    clients.push(opened);
-    await opened.call();
-    expect(s.requests[1]!.at).toBeGreaterThanOrEqual(waitEnds - SLACK_MS);
-  });
+  it.each(cases.map((c) => [c.label, c.open] as const))(
+    "%s: the retry after a 429 waits for Retry-After",
+    async (_label, openCall) => {
+      let waitEnds = 0;
+      const s = await serve(async (req, res, i) => {
+        await readBody(req);
+        if (i === 0) {
+          sendJson(res, 429, { error: "too_many_requests" }, { "retry-after": 1 });
+          waitEnds = Date.now() + 1000;
+        } else sendJson(res, 200, tokenAnswer);
+      });
+      const opened = openCall(s.url);
+      clients.push(opened);
+      await opened.call();
+      expect(s.requests[1]!.at).toBeGreaterThanOrEqual(waitEnds - SLACK_MS);
+    },
+  );
 
   it("with rateLimit: false the same 429 does wait for Retry-After (the transport sleeps itself)", async () => {
     let waitEnds = 0;
@@ -534,7 +639,14 @@ describe("429 on operations outside every rate-limit class (the token endpoints)
         waitEnds = Date.now() + 1000;
       } else sendJson(res, 200, tokenAnswer);
     });
-    const client = createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: "ck", token: "t", baseUrl: s.url, retry: RETRY, rateLimit: false });
+    const client = createLineWorksV1Client({
+      apiId: "kr1wwTrYrbIot",
+      consumerKey: "ck",
+      token: "t",
+      baseUrl: s.url,
+      retry: RETRY,
+      rateLimit: false,
+    });
     clients.push(client);
     const { error } = await client.POST("/oauth/token", { body: serviceTokenBody as never });
     expect(error).toBeUndefined();
@@ -543,17 +655,20 @@ describe("429 on operations outside every rate-limit class (the token endpoints)
 });
 
 describe("429 persisting past maxAttempts", () => {
-  it.each(providers.map((pc) => [pc.provider, pc] as const))("%s: RateLimitError after maxAttempts, retryable", async (_name, pc) => {
-    const op = pc.ops[0]!;
-    const s = await serve(async (req, res) => {
-      await readBody(req);
-      sendJson(res, 429, pc.rateLimitBody, { "retry-after": 0 });
-    });
-    const { error } = (await open(op, { baseUrl: s.url })()) as Result;
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect(error!.retryable).toBe(true);
-    expect(s.count()).toBe(RETRY.maxAttempts);
-  });
+  it.each(providers.map((pc) => [pc.provider, pc] as const))(
+    "%s: RateLimitError after maxAttempts, retryable",
+    async (_name, pc) => {
+      const op = pc.ops[0]!;
+      const s = await serve(async (req, res) => {
+        await readBody(req);
+        sendJson(res, 429, pc.rateLimitBody, { "retry-after": 0 });
+      });
+      const { error } = (await open(op, { baseUrl: s.url })());
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error!.retryable).toBe(true);
+      expect(s.count()).toBe(RETRY.maxAttempts);
+    },
+  );
 });
 
 describe("strict response validation and empty bodies", () => {
@@ -575,16 +690,24 @@ describe("very large and endless bodies", () => {
     for (const chunked of [false, true]) {
       const text = JSON.stringify({ ...me, introduction: "z".repeat(200_000) });
       const s = await serve((_req, res) => {
-        res.writeHead(200, chunked ? { "content-type": "application/json" } : { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.writeHead(
+          200,
+          chunked
+            ? { "content-type": "application/json" }
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
+        );
         if (chunked) for (let i = 0; i < text.length; i += 10_000) res.write(text.slice(i, i + 10_000));
         res.end(chunked ? undefined : text);
       });
       const client = createChatworkClient({ token: "t", baseUrl: s.url, retry: RETRY, maxResponseBytes: 100_000 });
       clients.push(client);
-      const error = await settle(() => client.GET("/me") as Promise<Result>);
+      const error = await settle(() => client.GET("/me"));
       expect(error).toBeInstanceOf(ResponseValidationError);
       expect((error as ResponseValidationError).status).toBe(200);
-      expect((error as ResponseValidationError).issues[0]).toMatchObject({ rule: "maxBytes", params: { limit: 100_000 } });
+      expect((error as ResponseValidationError).issues[0]).toMatchObject({
+        rule: "maxBytes",
+        params: { limit: 100_000 },
+      });
       expect(s.count()).toBe(1);
     }
   });
@@ -601,7 +724,7 @@ describe("very large and endless bodies", () => {
     clients.push(client);
     forceGc();
     const heapBefore = process.memoryUsage().heapUsed;
-    let result: Result | undefined = (await client.GET("/me")) as Result;
+    let result: Result | undefined = (await client.GET("/me"));
     expect(result.error).toBeUndefined();
     expect((result.data as { introduction: string }).introduction.length).toBe(size);
     expect(s.count()).toBe(1);
@@ -632,7 +755,7 @@ describe("very large and endless bodies", () => {
     const client = createChatworkClient({ token: "t", baseUrl: s.url, retry: RETRY, timeoutMs: 300 });
     clients.push(client);
     const started = Date.now();
-    const outcome = await settle(() => client.GET("/me") as Promise<Result>);
+    const outcome = await settle(() => client.GET("/me"));
     const elapsed = Date.now() - started;
     expect(outcome).toBeInstanceOf(Error);
     expect(elapsed).toBeLessThan(5000);
@@ -651,7 +774,7 @@ describe("very large and endless bodies", () => {
     });
     const client = createChatworkClient({ token: "t", baseUrl: s.url, retry: RETRY, timeoutMs: 300 });
     clients.push(client);
-    const outcome = await settle(() => client.GET("/me") as Promise<Result>);
+    const outcome = await settle(() => client.GET("/me"));
     expect(outcome).toBeInstanceOf(TimeoutError);
   });
 
@@ -663,7 +786,7 @@ describe("very large and endless bodies", () => {
     const client = createChatworkClient({ token: "t", baseUrl: s.url, retry: RETRY, deadlineMs: 400 });
     clients.push(client);
     const started = Date.now();
-    const outcome = await settle(() => client.GET("/me") as Promise<Result>);
+    const outcome = await settle(() => client.GET("/me"));
     expect(outcome).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeGreaterThanOrEqual(395);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -672,8 +795,20 @@ describe("very large and endless bodies", () => {
 });
 
 describe("LINE WORKS service-account token endpoint faults", () => {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-  const auth = (tokenUrl: string) => serviceAccountAuth({ clientId: "c", clientSecret: "s", serviceAccount: "sa", privateKey, scope: "contact", tokenUrl });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const auth = (tokenUrl: string) =>
+    serviceAccountAuth({
+      clientId: "c",
+      clientSecret: "s",
+      serviceAccount: "sa",
+      privateKey,
+      scope: "contact",
+      tokenUrl,
+    });
 
   it("token endpoint 503: the call is rejected with a thrown ServerError; the token request is not retried and the API never called", async () => {
     const api = await serve(async (req, res) => {
@@ -693,7 +828,13 @@ describe("LINE WORKS service-account token endpoint faults", () => {
 
   it("a token endpoint that never answers is bounded by timeoutMs / deadlineMs", async () => {
     const api = await serve(() => undefined);
-    const client = createLineWorksClient({ auth: auth(`${api.url}/token`), baseUrl: api.url, retry: RETRY, timeoutMs: 200, deadlineMs: 500 });
+    const client = createLineWorksClient({
+      auth: auth(`${api.url}/token`),
+      baseUrl: api.url,
+      retry: RETRY,
+      timeoutMs: 200,
+      deadlineMs: 500,
+    });
     clients.push(client);
     const started = Date.now();
     const outcome = await Promise.race([

@@ -80,7 +80,12 @@ afterAll(async () => {
   await v1Server?.close();
 });
 
-const options = (validate: boolean) => ({ baseUrl: server.url, rateLimit: false as const, retry: false as const, validate: { request: validate } });
+const options = (validate: boolean) => ({
+  baseUrl: server.url,
+  rateLimit: false as const,
+  retry: false as const,
+  validate: { request: validate },
+});
 
 const routes: Route[] = [
   {
@@ -89,14 +94,19 @@ const routes: Route[] = [
     param: "room_id (integer)",
     schemaRefusesHostile: true,
     call: (validate, value) =>
-      createChatworkClient({ token: "t", ...options(validate) }).GET("/rooms/{room_id}/messages/{message_id}", { params: { path: { room_id: value as number, message_id: "1928374655918273645" } } }),
+      createChatworkClient({ token: "t", ...options(validate) }).GET("/rooms/{room_id}/messages/{message_id}", {
+        params: { path: { room_id: value as number, message_id: "1928374655918273645" } },
+      }),
   },
   {
     provider: "Chatwork",
     template: "/rooms/322/messages/{}",
     param: "message_id (digits pattern)",
     schemaRefusesHostile: true,
-    call: (validate, value) => createChatworkClient({ token: "t", ...options(validate) }).DELETE("/rooms/{room_id}/messages/{message_id}", { params: { path: { room_id: 322, message_id: value as string } } }),
+    call: (validate, value) =>
+      createChatworkClient({ token: "t", ...options(validate) }).DELETE("/rooms/{room_id}/messages/{message_id}", {
+        params: { path: { room_id: 322, message_id: value as string } },
+      }),
   },
   {
     provider: "LINE",
@@ -104,35 +114,52 @@ const routes: Route[] = [
     param: "chatId",
     schemaRefusesHostile: false,
     call: (validate, value) =>
-      createLineClient({ channelAccessToken: "t", ...options(validate) }).POST("/v2/bot/chat/{chatId}/control/acquire", { params: { path: { chatId: value as string } }, body: { expired: true, ttl: 3600 } }),
+      createLineClient({ channelAccessToken: "t", ...options(validate) }).POST(
+        "/v2/bot/chat/{chatId}/control/acquire",
+        { params: { path: { chatId: value as string } }, body: { expired: true, ttl: 3600 } },
+      ),
   },
   {
     provider: "LINE",
     template: "/v2/bot/chat/{}/control/release",
     param: "chatId",
     schemaRefusesHostile: false,
-    call: (validate, value) => createLineClient({ channelAccessToken: "t", ...options(validate) }).POST("/v2/bot/chat/{chatId}/control/release", { params: { path: { chatId: value as string } } }),
+    call: (validate, value) =>
+      createLineClient({ channelAccessToken: "t", ...options(validate) }).POST(
+        "/v2/bot/chat/{chatId}/control/release",
+        { params: { path: { chatId: value as string } } },
+      ),
   },
   {
     provider: "LINE WORKS 2.0",
     template: "/contacts/{}",
     param: "contactId",
     schemaRefusesHostile: false,
-    call: (validate, value) => createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET("/contacts/{contactId}", { params: { path: { contactId: value as string } } }),
+    call: (validate, value) =>
+      createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET("/contacts/{contactId}", {
+        params: { path: { contactId: value as string } },
+      }),
   },
   {
     provider: "LINE WORKS 2.0",
     template: "/users/{}/contacts",
     param: "userId",
     schemaRefusesHostile: false,
-    call: (validate, value) => createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET("/users/{userId}/contacts", { params: { path: { userId: value as string } } }),
+    call: (validate, value) =>
+      createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET("/users/{userId}/contacts", {
+        params: { path: { userId: value as string } },
+      }),
   },
   {
     provider: "LINE WORKS 2.0",
     template: "/contact-tags/{}",
     param: "contactTagId",
     schemaRefusesHostile: false,
-    call: (validate, value) => createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).DELETE("/contact-tags/{contactTagId}", { params: { path: { contactTagId: value as string } } }),
+    call: (validate, value) =>
+      createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).DELETE(
+        "/contact-tags/{contactTagId}",
+        { params: { path: { contactTagId: value as string } } },
+      ),
   },
   {
     provider: "LINE WORKS 2.0",
@@ -140,12 +167,19 @@ const routes: Route[] = [
     param: "customPropertyId",
     schemaRefusesHostile: false,
     call: (validate, value) =>
-      createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET("/custom-properties/{customPropertyId}", { params: { path: { customPropertyId: value as string } } }),
+      createLineWorksClient({ auth: { accessToken: "t" }, ...options(validate) }).GET(
+        "/custom-properties/{customPropertyId}",
+        { params: { path: { customPropertyId: value as string } } },
+      ),
   },
 ];
 
 /** What happened to one call: refused locally (with the rule), or the URL(s) the server received. */
-async function attempt(route: Route, validate: boolean, value: unknown): Promise<{ refused?: string; urls: string[]; other?: unknown }> {
+async function attempt(
+  route: Route,
+  validate: boolean,
+  value: unknown,
+): Promise<{ refused?: string; urls: string[]; other?: unknown }> {
   const before = server.requests.length;
   try {
     await route.call(validate, value);
@@ -169,26 +203,42 @@ function intendedRoute(route: Route, value: string, url: string): boolean {
   return segments.length === templateSegments.length && decodeURIComponent(segments[index]!) === value;
 }
 
-const cases = routes.flatMap((route) => [true, false].map((validate) => ({ name: `${route.provider} ${route.template.replace("{}", `{${route.param}}`)}, validation ${validate ? "on" : "off"}`, route, validate })));
+const cases = routes.flatMap((route) =>
+  [true, false].map((validate) => ({
+    name: `${route.provider} ${route.template.replace("{}", `{${route.param}}`)}, validation ${validate ? "on" : "off"}`,
+    route,
+    validate,
+  })),
+);
 
 describe.each(cases.map((c) => [c.name, c] as const))("%s", (_name, { route, validate }) => {
   it(`dot segments (${DOT_SEGMENTS.join(" ")}) are refused with rule dotSegment, nothing sent`, async () => {
     const wrong: string[] = [];
     for (const value of DOT_SEGMENTS) {
       const outcome = await attempt(route, validate, value);
-      if (outcome.refused !== "dotSegment" || outcome.urls.length) wrong.push(`${JSON.stringify(value)} → ${JSON.stringify(outcome)}`);
+      if (outcome.refused !== "dotSegment" || outcome.urls.length)
+        wrong.push(`${JSON.stringify(value)} → ${JSON.stringify(outcome)}`);
     }
     expect(wrong).toEqual([]);
   });
 
-  const expectation = validate && route.schemaRefusesHostile ? "refused by the schema, nothing sent" : "sent once to the intended route, encoded as one segment";
+  const expectation =
+    validate && route.schemaRefusesHostile
+      ? "refused by the schema, nothing sent"
+      : "sent once to the intended route, encoded as one segment";
   it(`${HOSTILE.length} hostile values: ${expectation}`, async () => {
     const wrong: string[] = [];
     for (const value of HOSTILE) {
       const outcome = await attempt(route, validate, value);
       if (validate && route.schemaRefusesHostile) {
-        if (!outcome.refused || outcome.refused.includes("dotSegment") || outcome.urls.length) wrong.push(`${JSON.stringify(value)} → ${JSON.stringify(outcome)}`);
-      } else if (outcome.refused || outcome.other || outcome.urls.length !== 1 || !intendedRoute(route, value, outcome.urls[0]!)) {
+        if (!outcome.refused || outcome.refused.includes("dotSegment") || outcome.urls.length)
+          wrong.push(`${JSON.stringify(value)} → ${JSON.stringify(outcome)}`);
+      } else if (
+        outcome.refused ||
+        outcome.other ||
+        outcome.urls.length !== 1 ||
+        !intendedRoute(route, value, outcome.urls[0]!)
+      ) {
         wrong.push(`${JSON.stringify(value)} → ${JSON.stringify({ ...outcome, other: String(outcome.other ?? "") })}`);
       }
     }
@@ -241,7 +291,14 @@ describe("LINE WORKS API 1.0: the {apiId} server variable", () => {
   async function send(apiId: string): Promise<{ urls: string[]; error?: unknown }> {
     const before = v1Server.requests.length;
     try {
-      const client = createLineWorksV1Client({ apiId, consumerKey: "ck", token: "t", fetch: toLocal, retry: false, rateLimit: false });
+      const client = createLineWorksV1Client({
+        apiId,
+        consumerKey: "ck",
+        token: "t",
+        fetch: toLocal,
+        retry: false,
+        rateLimit: false,
+      });
       await client.POST("/message/registerBot/v4", { body: bot as never });
       return { urls: v1Server.requests.slice(before).map((r) => r.url) };
     } catch (error) {
@@ -258,7 +315,8 @@ describe("LINE WORKS API 1.0: the {apiId} server variable", () => {
     for (const apiId of HOSTILE) {
       const { urls, error } = await send(apiId);
       const expected = `/${encodeURIComponent(apiId)}/message/registerBot/v4`;
-      if (error || urls.length !== 1 || urls[0] !== expected || decodeURIComponent(urls[0].split("/")[1]!) !== apiId) wrong.push(`${JSON.stringify(apiId)} → ${JSON.stringify(urls)} ${String(error ?? "")}`);
+      if (error || urls.length !== 1 || urls[0] !== expected || decodeURIComponent(urls[0].split("/")[1]!) !== apiId)
+        wrong.push(`${JSON.stringify(apiId)} → ${JSON.stringify(urls)} ${String(error ?? "")}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -267,9 +325,12 @@ describe("LINE WORKS API 1.0: the {apiId} server variable", () => {
     expect((await send("%2e%2e")).urls).toEqual(["/%252e%252e/message/registerBot/v4"]);
   });
 
-  it.each([[".."], ["."], [""]])('API ID %j is refused locally (it would be sent without the tenant segment: /message/… or //message/…)', async (apiId) => {
-    const { urls, error } = await send(apiId);
-    expect(urls).toEqual([]);
-    expect(error).toBeInstanceOf(Error);
-  });
+  it.each([[".."], ["."], [""]])(
+    "API ID %j is refused locally (it would be sent without the tenant segment: /message/… or //message/…)",
+    async (apiId) => {
+      const { urls, error } = await send(apiId);
+      expect(urls).toEqual([]);
+      expect(error).toBeInstanceOf(Error);
+    },
+  );
 });

@@ -10,11 +10,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BizchatError, RequestValidationError } from "../../src/index.js";
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
-import { createLineWorksClient, createLineWorksV1Client, refreshTokenAuth, serviceAccountAuth, type TokenProvider } from "../../src/lineworks/index.js";
+import {
+  createLineWorksClient,
+  createLineWorksV1Client,
+  refreshTokenAuth,
+  serviceAccountAuth,
+  type TokenProvider,
+} from "../../src/lineworks/index.js";
 import { readBody, refusedUrl, sendJson, startRawServer, warmUpFetch, type RawServer } from "../support/raw-server.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 const S = {
   chatworkToken: "cw-api-token-SECRET-4f1d9c0b7e2a",
@@ -59,11 +69,26 @@ beforeAll(async () => {
       case "reset":
         return void req.socket.destroy();
       case "401":
-        return sendJson(res, 401, { message: "Authentication failed", errors: ["Invalid API token"], errorCode: "024", error: "invalid_client" }, { "www-authenticate": 'Bearer error="invalid_token"' });
+        return sendJson(
+          res,
+          401,
+          {
+            message: "Authentication failed",
+            errors: ["Invalid API token"],
+            errorCode: "024",
+            error: "invalid_client",
+          },
+          { "www-authenticate": 'Bearer error="invalid_token"' },
+        );
       case "403":
         return sendJson(res, 403, { message: "Forbidden", errors: ["forbidden"], errorCode: "042" });
       case "429":
-        return sendJson(res, 429, { message: "Too many requests", errors: ["Rate limit exceeded"], errorCode: "092" }, { "retry-after": 0 });
+        return sendJson(
+          res,
+          429,
+          { message: "Too many requests", errors: ["Rate limit exceeded"], errorCode: "092" },
+          { "retry-after": 0 },
+        );
       case "400":
         return sendJson(res, 400, { error: "invalid_grant", error_description: "code is invalid" });
       case "malformed":
@@ -102,7 +127,13 @@ beforeAll(async () => {
       default: {
         const accessToken = `at-ISSUED-SECRET-${++issued}-${Math.random().toString(36).slice(2)}`;
         seenByServers.add(accessToken);
-        return sendJson(res, 200, { access_token: accessToken, refresh_token: `rt-ISSUED-SECRET-${issued}`, token_type: "Bearer", expires_in: 86400, scope: "contact" });
+        return sendJson(res, 200, {
+          access_token: accessToken,
+          refresh_token: `rt-ISSUED-SECRET-${issued}`,
+          token_type: "Bearer",
+          expires_in: 86400,
+          scope: "contact",
+        });
       }
     }
   });
@@ -117,7 +148,11 @@ const FAST = { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, timeout
 function renderings(error: unknown): string[] {
   const out: string[] = [];
   const seen = new Set<unknown>();
-  for (let current: unknown = error; current && typeof current === "object" && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === "object" && !seen.has(current);
+    current = (current as { cause?: unknown }).cause
+  ) {
     seen.add(current);
     const e = current as Error;
     out.push(String(e.message), String(e.stack), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e) ?? "");
@@ -131,7 +166,9 @@ function renderings(error: unknown): string[] {
 }
 
 function allSecrets(): string[] {
-  return [...new Set([...Object.values(S), basic, `Basic ${basic}`, ...pemLines, ...seenByServers])].filter((s) => s.length >= 8);
+  return [...new Set([...Object.values(S), basic, `Basic ${basic}`, ...pemLines, ...seenByServers])].filter(
+    (s) => s.length >= 8,
+  );
 }
 
 function leaks(error: unknown): string[] {
@@ -169,23 +206,35 @@ describe("Chatwork (API token and OAuth access token)", () => {
   for (const fault of faults) {
     cases.push({
       label: `API token, GET /me → ${fault}`,
-      run: () => failure(() => createChatworkClient({ token: S.chatworkToken, baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/me")),
+      run: () =>
+        failure(() =>
+          createChatworkClient({ token: S.chatworkToken, baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/me"),
+        ),
     });
     cases.push({
       label: `OAuth token (function), POST message → ${fault}`,
       run: () =>
         failure(() =>
-          createChatworkClient({ accessToken: () => S.chatworkOAuth, baseUrl: `${api.url}/${fault}`, ...FAST }).POST("/rooms/{room_id}/messages", {
-            params: { path: { room_id: 1 } },
-            body: { body: "hi" },
-          }),
+          createChatworkClient({ accessToken: () => S.chatworkOAuth, baseUrl: `${api.url}/${fault}`, ...FAST }).POST(
+            "/rooms/{room_id}/messages",
+            {
+              params: { path: { room_id: 1 } },
+              body: { body: "hi" },
+            },
+          ),
         ),
     });
   }
-  cases.push({ label: "connection refused", run: () => failure(() => createChatworkClient({ token: S.chatworkToken, baseUrl: refused, ...FAST }).GET("/me")) });
+  cases.push({
+    label: "connection refused",
+    run: () => failure(() => createChatworkClient({ token: S.chatworkToken, baseUrl: refused, ...FAST }).GET("/me")),
+  });
   cases.push({
     label: "deadline",
-    run: () => failure(() => createChatworkClient({ token: S.chatworkToken, baseUrl: `${api.url}/hang`, deadlineMs: 120 }).GET("/me")),
+    run: () =>
+      failure(() =>
+        createChatworkClient({ token: S.chatworkToken, baseUrl: `${api.url}/hang`, deadlineMs: 120 }).GET("/me"),
+      ),
   });
   cases.push({
     label: "validation error with the token as the value of invalid fields",
@@ -201,21 +250,33 @@ describe("Chatwork (API token and OAuth access token)", () => {
 });
 
 describe("LINE (channel access token; attach with HTTP Basic or body credentials)", () => {
-  const attachBody = { grant_type: "authorization_code", code: S.lineAuthCode, redirect_uri: "https://example.co.jp/line/cb" } as const;
+  const attachBody = {
+    grant_type: "authorization_code",
+    code: S.lineAuthCode,
+    redirect_uri: "https://example.co.jp/line/cb",
+  } as const;
   const cases: Case[] = [];
   for (const fault of faults) {
     cases.push({
       label: `Bearer, GET /v2/bot/list → ${fault}`,
-      run: () => failure(() => createLineClient({ channelAccessToken: S.lineToken, baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/v2/bot/list")),
+      run: () =>
+        failure(() =>
+          createLineClient({ channelAccessToken: S.lineToken, baseUrl: `${api.url}/${fault}`, ...FAST }).GET(
+            "/v2/bot/list",
+          ),
+        ),
     });
     cases.push({
       label: `Basic, attach → ${fault}`,
       run: () =>
         failure(() =>
-          createLineClient({ channelAccessToken: S.lineToken, channelId: LINE_CHANNEL_ID, channelSecret: S.lineChannelSecret, baseUrl: `${api.url}/${fault}`, ...FAST }).POST(
-            "/module/auth/v1/token",
-            { body: attachBody },
-          ),
+          createLineClient({
+            channelAccessToken: S.lineToken,
+            channelId: LINE_CHANNEL_ID,
+            channelSecret: S.lineChannelSecret,
+            baseUrl: `${api.url}/${fault}`,
+            ...FAST,
+          }).POST("/module/auth/v1/token", { body: attachBody }),
         ),
     });
   }
@@ -231,19 +292,33 @@ describe("LINE (channel access token; attach with HTTP Basic or body credentials
   cases.push({
     label: "validation error: client_secret without client_id",
     run: () =>
-      failure(() => createLineClient({ baseUrl: api.url }).POST("/module/auth/v1/token", { body: { ...attachBody, client_secret: S.lineClientSecretInBody } })),
+      failure(() =>
+        createLineClient({ baseUrl: api.url }).POST("/module/auth/v1/token", {
+          body: { ...attachBody, client_secret: S.lineClientSecretInBody },
+        }),
+      ),
   });
   cases.push({
     label: "Basic, attach → connection refused",
     run: () =>
       failure(() =>
-        createLineClient({ channelId: LINE_CHANNEL_ID, channelSecret: S.lineChannelSecret, baseUrl: refused, ...FAST }).POST("/module/auth/v1/token", { body: attachBody }),
+        createLineClient({
+          channelId: LINE_CHANNEL_ID,
+          channelSecret: S.lineChannelSecret,
+          baseUrl: refused,
+          ...FAST,
+        }).POST("/module/auth/v1/token", { body: attachBody }),
       ),
   });
   check(cases);
 
   it("the Basic credentials the server received are the ones checked above", async () => {
-    const client = createLineClient({ channelId: LINE_CHANNEL_ID, channelSecret: S.lineChannelSecret, baseUrl: `${api.url}/500`, retry: false });
+    const client = createLineClient({
+      channelId: LINE_CHANNEL_ID,
+      channelSecret: S.lineChannelSecret,
+      baseUrl: `${api.url}/500`,
+      retry: false,
+    });
     await client.POST("/module/auth/v1/token", { body: attachBody });
     expect(api.requests.at(-1)!.headers.authorization).toBe(`Basic ${basic}`);
     client.close();
@@ -252,27 +327,50 @@ describe("LINE (channel access token; attach with HTTP Basic or body credentials
 
 describe("LINE WORKS 2.0", () => {
   const sa = (mode: string): TokenProvider =>
-    serviceAccountAuth({ clientId: "client-abc", clientSecret: S.worksClientSecret, serviceAccount: "svc.serviceaccount@example.co.jp", privateKey, scope: "contact", tokenUrl: `${token.url}/${mode}` });
-  const rt = (mode: string): TokenProvider => refreshTokenAuth({ clientId: "client-abc", clientSecret: S.worksClientSecret, refreshToken: S.worksRefreshToken, tokenUrl: `${token.url}/${mode}` });
+    serviceAccountAuth({
+      clientId: "client-abc",
+      clientSecret: S.worksClientSecret,
+      serviceAccount: "svc.serviceaccount@example.co.jp",
+      privateKey,
+      scope: "contact",
+      tokenUrl: `${token.url}/${mode}`,
+    });
+  const rt = (mode: string): TokenProvider =>
+    refreshTokenAuth({
+      clientId: "client-abc",
+      clientSecret: S.worksClientSecret,
+      refreshToken: S.worksRefreshToken,
+      tokenUrl: `${token.url}/${mode}`,
+    });
   const cases: Case[] = [];
   for (const fault of faults) {
     cases.push({
       label: `static access token, GET /contacts → ${fault}`,
-      run: () => failure(() => createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/contacts")),
+      run: () =>
+        failure(() =>
+          createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/${fault}`, ...FAST }).GET(
+            "/contacts",
+          ),
+        ),
     });
     cases.push({
       label: `service account (token issued), GET /contacts → ${fault}`,
-      run: () => failure(() => createLineWorksClient({ auth: sa("ok"), baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/contacts")),
+      run: () =>
+        failure(() =>
+          createLineWorksClient({ auth: sa("ok"), baseUrl: `${api.url}/${fault}`, ...FAST }).GET("/contacts"),
+        ),
     });
   }
   for (const mode of ["400", "401", "500", "html500", "garbage", "no-token", "reset"]) {
     cases.push({
       label: `service account, token endpoint → ${mode}`,
-      run: () => failure(() => createLineWorksClient({ auth: sa(mode), baseUrl: `${api.url}/500`, ...FAST }).GET("/contacts")),
+      run: () =>
+        failure(() => createLineWorksClient({ auth: sa(mode), baseUrl: `${api.url}/500`, ...FAST }).GET("/contacts")),
     });
     cases.push({
       label: `refresh token, token endpoint → ${mode}`,
-      run: () => failure(() => createLineWorksClient({ auth: rt(mode), baseUrl: `${api.url}/500`, ...FAST }).GET("/contacts")),
+      run: () =>
+        failure(() => createLineWorksClient({ auth: rt(mode), baseUrl: `${api.url}/500`, ...FAST }).GET("/contacts")),
     });
   }
   cases.push({
@@ -280,7 +378,14 @@ describe("LINE WORKS 2.0", () => {
     run: () =>
       failure(() =>
         createLineWorksClient({
-          auth: serviceAccountAuth({ clientId: "c", clientSecret: S.worksClientSecret, serviceAccount: "s", privateKey, scope: "contact", tokenUrl: refused }),
+          auth: serviceAccountAuth({
+            clientId: "c",
+            clientSecret: S.worksClientSecret,
+            serviceAccount: "s",
+            privateKey,
+            scope: "contact",
+            tokenUrl: refused,
+          }),
           baseUrl: api.url,
         }).GET("/contacts"),
       ),
@@ -290,18 +395,37 @@ describe("LINE WORKS 2.0", () => {
     run: () =>
       failure(() =>
         createLineWorksClient({
-          auth: serviceAccountAuth({ clientId: "c", clientSecret: S.worksClientSecret, serviceAccount: "s", privateKey: privateKey.replace(/[A-Za-z]{8}\n/, "!!!!!!!!\n"), scope: "contact", tokenUrl: `${token.url}/ok` }),
+          auth: serviceAccountAuth({
+            clientId: "c",
+            clientSecret: S.worksClientSecret,
+            serviceAccount: "s",
+            privateKey: privateKey.replace(/[A-Za-z]{8}\n/, "!!!!!!!!\n"),
+            scope: "contact",
+            tokenUrl: `${token.url}/ok`,
+          }),
           baseUrl: api.url,
         }).GET("/contacts"),
       ),
   });
   cases.push({
     label: "refresh token provider used directly (getToken) → 400",
-    run: () => rt("400").getToken().then(() => undefined, (e: unknown) => e),
+    run: () =>
+      rt("400")
+        .getToken()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
   });
   cases.push({
     label: "issueAccessToken operation (client_secret and assertion in the body) → 401",
-    run: () => failure(() => createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/401`, ...FAST }).POST("/token", { body: { ...(issueTokenBody as object), client_secret: S.worksClientSecret } as never })),
+    run: () =>
+      failure(() =>
+        createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/401`, ...FAST }).POST(
+          "/token",
+          { body: { ...(issueTokenBody as object), client_secret: S.worksClientSecret } as never },
+        ),
+      ),
   });
   check(cases);
 
@@ -315,7 +439,10 @@ describe("LINE WORKS 2.0", () => {
 
   it("a non-JSON 200 from the issueAccessToken operation does not carry the body text into the error", async () => {
     const error = await failure(() =>
-      createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/malformed`, ...FAST }).POST("/token", { body: issueTokenBody as never }),
+      createLineWorksClient({ auth: { accessToken: S.worksToken }, baseUrl: `${api.url}/malformed`, ...FAST }).POST(
+        "/token",
+        { body: issueTokenBody as never },
+      ),
     );
     // Today: a bare SyntaxError whose message quotes the answer — `Unexpected token 'a', "at-BARE-SECRET-1234" is not valid JSON`.
     expect(renderings(error).some((t) => t.includes("at-BARE-SECRET-1234"))).toBe(false);
@@ -329,7 +456,13 @@ describe("LINE WORKS 1.0 (consumer key + server token)", () => {
       label: `registerBot → ${fault}`,
       run: () =>
         failure(() =>
-          createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: S.v1ConsumerKey, token: S.v1ServerToken, baseUrl: `${api.url}/${fault}`, ...FAST }).POST("/message/registerBot/v4", {
+          createLineWorksV1Client({
+            apiId: "kr1wwTrYrbIot",
+            consumerKey: S.v1ConsumerKey,
+            token: S.v1ServerToken,
+            baseUrl: `${api.url}/${fault}`,
+            ...FAST,
+          }).POST("/message/registerBot/v4", {
             body: v1Bot as never,
           }),
         ),
@@ -339,14 +472,25 @@ describe("LINE WORKS 1.0 (consumer key + server token)", () => {
     label: "registerBot → connection refused",
     run: () =>
       failure(() =>
-        createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: S.v1ConsumerKey, token: S.v1ServerToken, baseUrl: refused, ...FAST }).POST("/message/registerBot/v4", { body: v1Bot as never }),
+        createLineWorksV1Client({
+          apiId: "kr1wwTrYrbIot",
+          consumerKey: S.v1ConsumerKey,
+          token: S.v1ServerToken,
+          baseUrl: refused,
+          ...FAST,
+        }).POST("/message/registerBot/v4", { body: v1Bot as never }),
       ),
   });
   cases.push({
     label: "registerBot validation error (consumer key as the bot name)",
     run: () =>
       failure(() =>
-        createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: S.v1ConsumerKey, token: S.v1ServerToken, baseUrl: api.url }).POST("/message/registerBot/v4", {
+        createLineWorksV1Client({
+          apiId: "kr1wwTrYrbIot",
+          consumerKey: S.v1ConsumerKey,
+          token: S.v1ServerToken,
+          baseUrl: api.url,
+        }).POST("/message/registerBot/v4", {
           body: { ...(v1Bot as object), name: S.v1ConsumerKey.repeat(10), managerList: [] } as never,
         }),
       ),
@@ -354,7 +498,13 @@ describe("LINE WORKS 1.0 (consumer key + server token)", () => {
   check(cases);
 
   it("the server received the consumer key header (so the check above is meaningful)", async () => {
-    const client = createLineWorksV1Client({ apiId: "kr1wwTrYrbIot", consumerKey: S.v1ConsumerKey, token: S.v1ServerToken, baseUrl: `${api.url}/500`, retry: false });
+    const client = createLineWorksV1Client({
+      apiId: "kr1wwTrYrbIot",
+      consumerKey: S.v1ConsumerKey,
+      token: S.v1ServerToken,
+      baseUrl: `${api.url}/500`,
+      retry: false,
+    });
     await client.POST("/message/registerBot/v4", { body: v1Bot as never });
     expect(api.requests.at(-1)!.headers.consumerkey).toBe(S.v1ConsumerKey);
     client.close();

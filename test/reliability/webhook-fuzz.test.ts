@@ -61,7 +61,20 @@ function randomBody(): Body {
 }
 
 function randomJson(depth: number): unknown {
-  const keys = ["type", "events", "destination", "webhook_event_type", "webhook_event", "__proto__", "constructor", "toString", "module", "mode", "timestamp", text(3)];
+  const keys = [
+    "type",
+    "events",
+    "destination",
+    "webhook_event_type",
+    "webhook_event",
+    "__proto__",
+    "constructor",
+    "toString",
+    "module",
+    "mode",
+    "timestamp",
+    text(3),
+  ];
   switch (depth <= 0 ? int(5) : int(8)) {
     case 0:
       return null;
@@ -72,11 +85,27 @@ function randomJson(depth: number): unknown {
     case 3:
       return text(int(10));
     case 4:
-      return pick(["module", "activated", "botSuspended", "message_created", "mention_to_me", "__proto__", "constructor", "hasOwnProperty", "unknownType"]);
+      return pick([
+        "module",
+        "activated",
+        "botSuspended",
+        "message_created",
+        "mention_to_me",
+        "__proto__",
+        "constructor",
+        "hasOwnProperty",
+        "unknownType",
+      ]);
     case 5:
     case 6: {
       const o: Record<string, unknown> = {};
-      for (let i = int(6); i > 0; i--) Object.defineProperty(o, pick(keys), { value: randomJson(depth - 1), enumerable: true, configurable: true, writable: true });
+      for (let i = int(6); i > 0; i--)
+        Object.defineProperty(o, pick(keys), {
+          value: randomJson(depth - 1),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       return o;
     }
     default:
@@ -134,75 +163,118 @@ describe("verify…Signature: a boolean, equal to the node:crypto oracle, never 
         const key = Buffer.from(secret, "base64");
         return key.length ? createHmac("sha256", key).update(body64(body)).digest("base64") : null;
       },
-      verify: verifyChatworkSignature as (body: Body, signature: unknown, secret: string) => boolean,
+      verify: verifyChatworkSignature,
       urlEncodedIsValid: true,
     },
     {
       name: "verifyLineSignature",
       secret: () => (random() < 0.9 ? text(1 + int(40)) : ""),
-      sign: (body: Body, secret: string) => (secret ? createHmac("sha256", Buffer.from(secret, "utf8")).update(body64(body)).digest("base64") : null),
-      verify: verifyLineSignature as (body: Body, signature: unknown, secret: string) => boolean,
+      sign: (body: Body, secret: string) =>
+        secret ? createHmac("sha256", Buffer.from(secret, "utf8")).update(body64(body)).digest("base64") : null,
+      verify: verifyLineSignature,
       urlEncodedIsValid: false,
     },
     {
       name: "verifyLineWorksSignature",
       secret: () => (random() < 0.9 ? text(1 + int(40)) : ""),
-      sign: (body: Body, secret: string) => (secret ? createHmac("sha256", Buffer.from(secret, "utf8")).update(body64(body)).digest("base64") : null),
-      verify: verifyLineWorksSignature as (body: Body, signature: unknown, secret: string) => boolean,
+      sign: (body: Body, secret: string) =>
+        secret ? createHmac("sha256", Buffer.from(secret, "utf8")).update(body64(body)).digest("base64") : null,
+      verify: verifyLineWorksSignature,
       urlEncodedIsValid: false,
     },
   ];
 
-  it.each(verifiers.map((v) => [v.name, v] as const))(`%s: ${ITERATIONS} random bodies × 25 signature variants`, (_name, v) => {
-    let accepted = 0;
-    let checked = 0;
-    const wrong: string[] = [];
-    for (let i = 0; i < ITERATIONS; i++) {
-      const body = randomBody();
-      const secret = v.secret();
-      const correct = v.sign(body, secret);
-      const variants = correct ? signatureVariants(correct, v.urlEncodedIsValid) : [{ signature: randomBytes(32).toString("base64"), valid: false }];
-      for (const { signature, valid } of variants) {
-        let result: unknown;
-        try {
-          result = v.verify(body, signature, secret);
-        } catch (error) {
-          wrong.push(`threw ${String(error)} for signature ${typeof signature}`);
-          continue;
+  it.each(verifiers.map((v) => [v.name, v] as const))(
+    `%s: ${ITERATIONS} random bodies × 25 signature variants`,
+    (_name, v) => {
+      let accepted = 0;
+      let checked = 0;
+      const wrong: string[] = [];
+      for (let i = 0; i < ITERATIONS; i++) {
+        const body = randomBody();
+        const secret = v.secret();
+        const correct = v.sign(body, secret);
+        const variants = correct
+          ? signatureVariants(correct, v.urlEncodedIsValid)
+          : [{ signature: randomBytes(32).toString("base64"), valid: false }];
+        for (const { signature, valid } of variants) {
+          let result: unknown;
+          try {
+            result = v.verify(body, signature, secret);
+          } catch (error) {
+            wrong.push(`threw ${String(error)} for signature ${typeof signature}`);
+            continue;
+          }
+          checked++;
+          if (result === true) accepted++;
+          if (result !== valid)
+            wrong.push(
+              `returned ${String(result)} for a ${valid ? "valid" : "invalid"} ${typeof signature} signature (iteration ${i})`,
+            );
         }
-        checked++;
-        if (result === true) accepted++;
-        if (result !== valid) wrong.push(`returned ${String(result)} for a ${valid ? "valid" : "invalid"} ${typeof signature} signature (iteration ${i})`);
       }
-    }
-    expect(wrong.slice(0, 10)).toEqual([]);
-    expect(accepted).toBeGreaterThan(ITERATIONS); // the oracle's valid signatures were really accepted
-    expect(checked).toBeGreaterThan(ITERATIONS * 20);
-  });
+      expect(wrong.slice(0, 10)).toEqual([]);
+      expect(accepted).toBeGreaterThan(ITERATIONS); // the oracle's valid signatures were really accepted
+      expect(checked).toBeGreaterThan(ITERATIONS * 20);
+    },
+  );
 
   it.each(verifiers.map((v) => [v.name, v] as const))("%s: garbage in every argument position", (_name, v) => {
-    const garbage: unknown[] = [undefined, null, 0, NaN, true, {}, [], Symbol("x"), 1n, () => "x", new Date(), new Map(), Promise.resolve("x"), new Uint16Array(3), new DataView(new ArrayBuffer(4))];
-    for (const body of garbage) for (const signature of [...garbage, "AAAA"]) for (const secret of [...garbage, "c2VjcmV0"]) {
-      expect(v.verify(body as Body, signature, secret as string)).toBe(false);
-    }
+    const garbage: unknown[] = [
+      undefined,
+      null,
+      0,
+      NaN,
+      true,
+      {},
+      [],
+      Symbol("x"),
+      1n,
+      () => "x",
+      new Date(),
+      new Map(),
+      Promise.resolve("x"),
+      new Uint16Array(3),
+      new DataView(new ArrayBuffer(4)),
+    ];
+    for (const body of garbage)
+      for (const signature of [...garbage, "AAAA"])
+        for (const secret of [...garbage, "c2VjcmV0"]) {
+          expect(v.verify(body as Body, signature, secret as string)).toBe(false);
+        }
   });
 });
 
 describe("parse…: returns the payload or throws WebhookVerificationError, nothing else", () => {
   const chatworkToken = randomBytes(32).toString("base64");
   const lineSecret = "8c4e2f7a9b1d3e5f6a7b8c9d0e1f2a3b";
-  const signCw = (b: Body) => createHmac("sha256", Buffer.from(chatworkToken, "base64")).update(body64(b)).digest("base64");
+  const signCw = (b: Body) =>
+    createHmac("sha256", Buffer.from(chatworkToken, "base64")).update(body64(b)).digest("base64");
   const signLine = (b: Body) => createHmac("sha256", lineSecret).update(body64(b)).digest("base64");
   const validChatwork = {
     webhook_setting_id: "12345",
     webhook_event_type: "message_created",
     webhook_event_time: 1732345678,
-    webhook_event: { message_id: "1928374655918273645", room_id: 322, account_id: 123, body: "本文", send_time: 1732345678, update_time: 0 },
+    webhook_event: {
+      message_id: "1928374655918273645",
+      room_id: 322,
+      account_id: 123,
+      body: "本文",
+      send_time: 1732345678,
+      update_time: 0,
+    },
   };
   const validLine = {
     destination: "Ud335ff95a0468833bba7810b8f0b084b",
     events: [
-      { mode: "active", timestamp: 1767225600000, webhookEventId: "01J9ZK3T5Q8W2XH4N6M7R8S9TV", deliveryContext: { isRedelivery: false }, type: "module", module: { type: "attached", botId: "U6fe1bab7b1f4f7ccf16614560dceafdc", scopes: ["message:send"] } },
+      {
+        mode: "active",
+        timestamp: 1767225600000,
+        webhookEventId: "01J9ZK3T5Q8W2XH4N6M7R8S9TV",
+        deliveryContext: { isRedelivery: false },
+        type: "module",
+        module: { type: "attached", botId: "U6fe1bab7b1f4f7ccf16614560dceafdc", scopes: ["message:send"] },
+      },
     ],
   };
 
@@ -219,9 +291,16 @@ describe("parse…: returns the payload or throws WebhookVerificationError, noth
     walk(copy);
     const target = pick(paths);
     const keys = Object.keys(target);
-    const key = keys.length && random() < 0.7 ? pick(keys) : pick(["extra", "__proto__", "constructor", "type", text(4)]);
+    const key =
+      keys.length && random() < 0.7 ? pick(keys) : pick(["extra", "__proto__", "constructor", "type", text(4)]);
     if (random() < 0.3) delete target[key];
-    else Object.defineProperty(target, key, { value: randomJson(2), enumerable: true, configurable: true, writable: true });
+    else
+      Object.defineProperty(target, key, {
+        value: randomJson(2),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     return copy;
   }
 
@@ -237,7 +316,17 @@ describe("parse…: returns the payload or throws WebhookVerificationError, noth
       case 4:
         return JSON.stringify(valid).slice(0, int(JSON.stringify(valid).length));
       default:
-        return pick(["null", "[]", "{}", '""', "0", "1e400", '{"__proto__":{"events":[]}}', "[".repeat(50_000) + "]".repeat(50_000), `{"destination":"x","events":${"[".repeat(10_000)}${"]".repeat(10_000)}}`]);
+        return pick([
+          "null",
+          "[]",
+          "{}",
+          '""',
+          "0",
+          "1e400",
+          '{"__proto__":{"events":[]}}',
+          "[".repeat(50_000) + "]".repeat(50_000),
+          `{"destination":"x","events":${"[".repeat(10_000)}${"]".repeat(10_000)}}`,
+        ]);
     }
   }
 
@@ -246,45 +335,62 @@ describe("parse…: returns the payload or throws WebhookVerificationError, noth
       name: "parseChatworkWebhook",
       valid: validChatwork,
       sign: signCw,
-      parse: (b: Body, signature: string | null | undefined) => parseChatworkWebhook(b, { token: chatworkToken, signature }),
+      parse: (b: Body, signature: string | null | undefined) =>
+        parseChatworkWebhook(b, { token: chatworkToken, signature }),
     },
     {
       name: "parseLineWebhook",
       valid: validLine,
       sign: signLine,
-      parse: (b: Body, signature: string | null | undefined) => parseLineWebhook(b, { channelSecret: lineSecret, signature }),
+      parse: (b: Body, signature: string | null | undefined) =>
+        parseLineWebhook(b, { channelSecret: lineSecret, signature }),
     },
   ];
 
-  it.each(parsers.map((p) => [p.name, p] as const))(`%s: ${ITERATIONS * 2} random deliveries, correctly and wrongly signed`, (_name, p) => {
-    const reasons: Record<string, number> = {};
-    const wrong: string[] = [];
-    expect(p.parse(JSON.stringify(p.valid), p.sign(JSON.stringify(p.valid)))).toBeTruthy();
-    for (let i = 0; i < ITERATIONS * 2; i++) {
-      const body = randomDelivery(p.valid);
-      const signed = random() < 0.8;
-      const signature = signed ? p.sign(body) : pick([undefined, null, "", p.sign(body).replace(/^./, (c) => (c === "A" ? "B" : "A"))]);
-      try {
-        p.parse(body, signature);
-        reasons.ok = (reasons.ok ?? 0) + 1;
-        if (!signed) wrong.push(`accepted an unsigned delivery (iteration ${i})`);
-      } catch (error) {
-        if (!(error instanceof WebhookVerificationError)) {
-          wrong.push(`iteration ${i}: ${String(error)}`);
-          continue;
+  it.each(parsers.map((p) => [p.name, p] as const))(
+    `%s: ${ITERATIONS * 2} random deliveries, correctly and wrongly signed`,
+    (_name, p) => {
+      const reasons: Record<string, number> = {};
+      const wrong: string[] = [];
+      expect(p.parse(JSON.stringify(p.valid), p.sign(JSON.stringify(p.valid)))).toBeTruthy();
+      for (let i = 0; i < ITERATIONS * 2; i++) {
+        const body = randomDelivery(p.valid);
+        const signed = random() < 0.8;
+        const signature = signed
+          ? p.sign(body)
+          : pick([undefined, null, "", p.sign(body).replace(/^./, (c) => (c === "A" ? "B" : "A"))]);
+        try {
+          p.parse(body, signature);
+          reasons.ok = (reasons.ok ?? 0) + 1;
+          if (!signed) wrong.push(`accepted an unsigned delivery (iteration ${i})`);
+        } catch (error) {
+          if (!(error instanceof WebhookVerificationError)) {
+            wrong.push(`iteration ${i}: ${String(error)}`);
+            continue;
+          }
+          reasons[error.reason] = (reasons[error.reason] ?? 0) + 1;
+          if (!signed && error.reason !== "signature") wrong.push(`unsigned delivery rejected for ${error.reason}`);
+          if (signed && error.reason === "signature")
+            wrong.push(`signed delivery rejected for its signature (iteration ${i})`);
         }
-        reasons[error.reason] = (reasons[error.reason] ?? 0) + 1;
-        if (!signed && error.reason !== "signature") wrong.push(`unsigned delivery rejected for ${error.reason}`);
-        if (signed && error.reason === "signature") wrong.push(`signed delivery rejected for its signature (iteration ${i})`);
       }
-    }
-    expect(wrong.slice(0, 10)).toEqual([]);
-    // Every path was exercised: accepted, bad signature, not JSON, schema.
-    for (const reason of ["ok", "signature", "json", "schema"]) expect(reasons[reason] ?? 0).toBeGreaterThan(0);
-  });
+      expect(wrong.slice(0, 10)).toEqual([]);
+      // Every path was exercised: accepted, bad signature, not JSON, schema.
+      for (const reason of ["ok", "signature", "json", "schema"]) expect(reasons[reason] ?? 0).toBeGreaterThan(0);
+    },
+  );
 
   it("parseLineWebhook: event types named like Object.prototype members pass through as unknown events (regression)", () => {
-    for (const type of ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "__defineGetter__", "propertyIsEnumerable"]) {
+    for (const type of [
+      "__proto__",
+      "constructor",
+      "hasOwnProperty",
+      "toString",
+      "valueOf",
+      "isPrototypeOf",
+      "__defineGetter__",
+      "propertyIsEnumerable",
+    ]) {
       const body = JSON.stringify({ destination: "U1", events: [{ type, mode: "active" }] });
       const payload = parseLineWebhook(body, { channelSecret: lineSecret, signature: signLine(body) });
       expect(payload.events).toEqual([{ type: "unknown", originalType: type, event: { type, mode: "active" } }]);
@@ -294,13 +400,22 @@ describe("parse…: returns the payload or throws WebhookVerificationError, noth
   it("parseLineWebhook: a non-string event type carrying its own toString/valueOf keys passes through as unknown (regression)", () => {
     const body = '{"destination":"U1","events":[{"type":{"toString":0,"valueOf":{}}},{"type":null},{"type":7}]}';
     const payload = parseLineWebhook(body, { channelSecret: lineSecret, signature: signLine(body) });
-    expect(payload.events.map((e) => (e.type === "unknown" ? e.originalType : e.type))).toEqual(['{"toString":0,"valueOf":{}}', "null", "7"]);
+    expect(payload.events.map((e) => (e.type === "unknown" ? e.originalType : e.type))).toEqual([
+      '{"toString":0,"valueOf":{}}',
+      "null",
+      "7",
+    ]);
   });
 });
 
 describe("timing: where a signature differs does not change how long it takes to reject", () => {
   /** Median of per-call ns for `a` and `b`, measured in interleaved batches (ABBA order), after a warm-up. */
-  function medianRatio(a: () => unknown, b: () => unknown, perBatch: number, batches: number): { a: number; b: number; ratio: number } {
+  function medianRatio(
+    a: () => unknown,
+    b: () => unknown,
+    perBatch: number,
+    batches: number,
+  ): { a: number; b: number; ratio: number } {
     const time = (f: () => unknown) => {
       const start = process.hrtime.bigint();
       for (let i = 0; i < perBatch; i++) f();
@@ -330,7 +445,8 @@ describe("timing: where a signature differs does not change how long it takes to
   /** Up to three rounds on a busy machine: a real timing leak fails every round, noise does not. */
   function settledRatio(a: () => unknown, b: () => unknown, perBatch: number, batches: number) {
     let last = medianRatio(a, b, perBatch, batches);
-    for (let round = 1; round < 3 && (last.ratio < 0.8 || last.ratio > 1.25); round++) last = medianRatio(a, b, perBatch, batches);
+    for (let round = 1; round < 3 && (last.ratio < 0.8 || last.ratio > 1.25); round++)
+      last = medianRatio(a, b, perBatch, batches);
     return last;
   }
 
@@ -352,8 +468,15 @@ describe("timing: where a signature differs does not change how long it takes to
       const last = flipAt(sig, sig.length - 1);
       expect(first.length).toBe(last.length);
       expect(verify(body, first, key) || verify(body, last, key)).toBe(false);
-      const r = settledRatio(() => verify(body, first, key), () => verify(body, last, key), 400, 41);
-      rows.push(`${name}: first-byte ${r.a.toFixed(0)} ns, last-byte ${r.b.toFixed(0)} ns, ratio ${r.ratio.toFixed(3)}`);
+      const r = settledRatio(
+        () => verify(body, first, key),
+        () => verify(body, last, key),
+        400,
+        41,
+      );
+      rows.push(
+        `${name}: first-byte ${r.a.toFixed(0)} ns, last-byte ${r.b.toFixed(0)} ns, ratio ${r.ratio.toFixed(3)}`,
+      );
       expect(r.ratio).toBeGreaterThan(0.8);
       expect(r.ratio).toBeLessThan(1.25);
     }
@@ -364,7 +487,12 @@ describe("timing: where a signature differs does not change how long it takes to
     const expected = randomBytes(48 * 1024).toString("base64"); // 65,536 characters
     const first = flipAt(expected, 0);
     const last = flipAt(expected, expected.length - 1);
-    const constant = settledRatio(() => signaturesMatch(expected, first), () => signaturesMatch(expected, last), 100, 41);
+    const constant = settledRatio(
+      () => signaturesMatch(expected, first),
+      () => signaturesMatch(expected, last),
+      100,
+      41,
+    );
 
     // The control: the textbook leaky comparison, a byte loop that stops at the first difference.
     const a = Buffer.from(expected);
@@ -375,7 +503,12 @@ describe("timing: where a signature differs does not change how long it takes to
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
       return true;
     };
-    const leaky = medianRatio(() => earlyExit(a, bFirst), () => earlyExit(a, bLast), 100, 41);
+    const leaky = medianRatio(
+      () => earlyExit(a, bFirst),
+      () => earlyExit(a, bLast),
+      100,
+      41,
+    );
     console.log(
       `signaturesMatch 64 KiB: first-byte ${constant.a.toFixed(0)} ns, last-byte ${constant.b.toFixed(0)} ns, ratio ${constant.ratio.toFixed(3)}; ` +
         `early-exit control: ${leaky.a.toFixed(0)} ns vs ${leaky.b.toFixed(0)} ns, ratio ${leaky.ratio.toFixed(4)}`,

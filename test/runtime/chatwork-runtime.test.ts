@@ -23,10 +23,35 @@ afterEach(async () => {
 });
 
 const message = { message_id: "1928374655918273645" };
-const me = { account_id: 123, room_id: 322, name: "山田 太郎", chatwork_id: "yamada", organization_id: 101, organization_name: "株式会社サンプル", department: "開発部", title: "", url: "", introduction: "", mail: "", tel_organization: "", tel_extension: "", tel_mobile: "", skype: "", facebook: "", twitter: "", avatar_image_url: "https://appdata.chatwork.com/avatar/ico_default_green.png", login_mail: "yamada@example.co.jp" };
+const me = {
+  account_id: 123,
+  room_id: 322,
+  name: "山田 太郎",
+  chatwork_id: "yamada",
+  organization_id: 101,
+  organization_name: "株式会社サンプル",
+  department: "開発部",
+  title: "",
+  url: "",
+  introduction: "",
+  mail: "",
+  tel_organization: "",
+  tel_extension: "",
+  tel_mobile: "",
+  skype: "",
+  facebook: "",
+  twitter: "",
+  avatar_image_url: "https://appdata.chatwork.com/avatar/ico_default_green.png",
+  login_mail: "yamada@example.co.jp",
+};
 
 function expectNoSecret(error: unknown) {
-  for (const text of [String((error as Error).message), String((error as Error).stack), inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+  for (const text of [
+    String((error as Error).message),
+    String((error as Error).stack),
+    inspect(error, { depth: 10 }),
+    JSON.stringify(error),
+  ]) {
     expect(text).not.toContain(TOKEN);
   }
 }
@@ -69,7 +94,9 @@ describe("request validation", () => {
     server = await startFaultServer((_req, res) => json(res, 200, { file_id: 1 }));
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
     const file = new File([new Uint8Array(5 * 1024 * 1024 + 1)], "big.bin");
-    const error = await client.POST("/rooms/{room_id}/files", { params: { path: { room_id: 1 } }, body: { file } as never }).catch((e: unknown) => e);
+    const error = await client
+      .POST("/rooms/{room_id}/files", { params: { path: { room_id: 1 } }, body: { file } as never })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestValidationError);
     expect((error as RequestValidationError).issues[0]).toMatchObject({ field: "body.file", rule: "maxBytes" });
     expect(server.received).toHaveLength(0);
@@ -81,7 +108,10 @@ describe("serialization and auth", () => {
   it("sends POST bodies form-urlencoded with the API token header", async () => {
     server = await startFaultServer((_req, res) => json(res, 200, message));
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
-    const { data } = await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 42 } }, body: { body: "[To:1] こんにちは & bye", self_unread: 1 } });
+    const { data } = await client.POST("/rooms/{room_id}/messages", {
+      params: { path: { room_id: 42 } },
+      body: { body: "[To:1] こんにちは & bye", self_unread: 1 },
+    });
     expect(data?.message_id).toBe("1928374655918273645");
     const [sent] = server.received;
     expect(sent!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
@@ -95,7 +125,10 @@ describe("serialization and auth", () => {
     server = await startFaultServer((_req, res) => json(res, 200, { file_id: 7 }));
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
     const file = new File(["hello"], "見積書.txt", { type: "text/plain" });
-    const { data } = await client.POST("/rooms/{room_id}/files", { params: { path: { room_id: 1 } }, body: { file, message: "資料です" } as never });
+    const { data } = await client.POST("/rooms/{room_id}/files", {
+      params: { path: { room_id: 1 } },
+      body: { file, message: "資料です" } as never,
+    });
     expect(data).toEqual({ file_id: 7 });
     expect(server.received[0]!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(server.received[0]!.body).toContain("hello");
@@ -117,7 +150,13 @@ describe("error mapping", () => {
     [404, NotFoundError, { errors: ["Resource not found"] }],
     [500, ServerError, { errors: ["Internal server error"] }],
   ])("maps %i to its class with the provider messages", async (status, ErrorClass, body) => {
-    server = await startFaultServer((_req, res) => json(res, status, body, { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 299, "x-ratelimit-reset": Math.floor(Date.now() / 1000) + 300 }));
+    server = await startFaultServer((_req, res) =>
+      json(res, status, body, {
+        "x-ratelimit-limit": 300,
+        "x-ratelimit-remaining": 299,
+        "x-ratelimit-reset": Math.floor(Date.now() / 1000) + 300,
+      }),
+    );
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url, retry: false });
     const { error, data } = await client.GET("/me");
     expect(data).toBeUndefined();
@@ -149,8 +188,17 @@ describe("rate limits and retries", () => {
     const resetAt = Math.ceil(Date.now() / 1000) + 1;
     server = await startFaultServer((_req, res, i) =>
       i === 0
-        ? json(res, 429, { errors: ["Rate limit exceeded"] }, { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 0, "x-ratelimit-reset": resetAt })
-        : json(res, 200, me, { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 299, "x-ratelimit-reset": resetAt + 300 }),
+        ? json(
+            res,
+            429,
+            { errors: ["Rate limit exceeded"] },
+            { "x-ratelimit-limit": 300, "x-ratelimit-remaining": 0, "x-ratelimit-reset": resetAt },
+          )
+        : json(res, 200, me, {
+            "x-ratelimit-limit": 300,
+            "x-ratelimit-remaining": 299,
+            "x-ratelimit-reset": resetAt + 300,
+          }),
     );
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
     const { data } = await client.GET("/me");
@@ -162,14 +210,23 @@ describe("rate limits and retries", () => {
 
   it("retries a POST rejected with 429 (it was not processed) but never a POST that got 500", async () => {
     server = await startFaultServer((req, res, i) => {
-      if (req.url.startsWith("/rooms/1/")) return i === 0 ? json(res, 429, { errors: ["Rate limit for message posting per room exceeded."] }, { "retry-after": 0 }) : json(res, 200, message);
+      if (req.url.startsWith("/rooms/1/"))
+        return i === 0
+          ? json(res, 429, { errors: ["Rate limit for message posting per room exceeded."] }, { "retry-after": 0 })
+          : json(res, 200, message);
       json(res, 500, { errors: ["boom"] });
     });
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
-    const ok = await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "hi" } });
+    const ok = await client.POST("/rooms/{room_id}/messages", {
+      params: { path: { room_id: 1 } },
+      body: { body: "hi" },
+    });
     expect(ok.data?.message_id).toBe(message.message_id);
     expect(server.count("POST", "/rooms/1/")).toBe(2);
-    const failed = await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 2 } }, body: { body: "hi" } });
+    const failed = await client.POST("/rooms/{room_id}/messages", {
+      params: { path: { room_id: 2 } },
+      body: { body: "hi" },
+    });
     expect(failed.error).toBeInstanceOf(ServerError);
     expect(server.count("POST", "/rooms/2/")).toBe(1);
     client.close();
@@ -180,7 +237,11 @@ describe("rate limits and retries", () => {
       if (req.url === "/me") return i < 2 ? json(res, 503, { errors: ["unavailable"] }) : json(res, 200, me);
       json(res, 429, { errors: ["Rate limit exceeded"] }, { "retry-after": 0 });
     });
-    const client = createChatworkClient({ token: TOKEN, baseUrl: server.url, retry: { maxAttempts: 3, baseDelayMs: 5 } });
+    const client = createChatworkClient({
+      token: TOKEN,
+      baseUrl: server.url,
+      retry: { maxAttempts: 3, baseDelayMs: 5 },
+    });
     expect((await client.GET("/me")).data?.name).toBe("山田 太郎");
     expect(server.count("GET", "/me")).toBe(3);
     const limited = await client.GET("/my/status");
@@ -193,7 +254,11 @@ describe("rate limits and retries", () => {
   it("holds calls when x-ratelimit-remaining reaches 0 until the reset time", async () => {
     const resetAt = Math.ceil(Date.now() / 1000) + 1;
     server = await startFaultServer((_req, res, i) =>
-      json(res, 200, me, { "x-ratelimit-limit": 300, "x-ratelimit-remaining": i === 0 ? 0 : 299, "x-ratelimit-reset": resetAt }),
+      json(res, 200, me, {
+        "x-ratelimit-limit": 300,
+        "x-ratelimit-remaining": i === 0 ? 0 : 299,
+        "x-ratelimit-reset": resetAt,
+      }),
     );
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
     await client.GET("/me");
@@ -204,8 +269,13 @@ describe("rate limits and retries", () => {
 
   it("limits posts per room (10 per 10 s documented; scaled to 2 per second here) without blocking other rooms", async () => {
     server = await startFaultServer((_req, res) => json(res, 200, message));
-    const client = createChatworkClient({ token: TOKEN, baseUrl: server.url, rateLimit: { classes: { roomPost: { limit: 2, intervalMs: 1000 } } } });
-    const post = (room: number) => client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: room } }, body: { body: "x" } });
+    const client = createChatworkClient({
+      token: TOKEN,
+      baseUrl: server.url,
+      rateLimit: { classes: { roomPost: { limit: 2, intervalMs: 1000 } } },
+    });
+    const post = (room: number) =>
+      client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: room } }, body: { body: "x" } });
     const started = Date.now();
     await Promise.all([post(1), post(1), post(1), post(2), post(2)]);
     const room1 = server.received.filter((r) => r.url === "/rooms/1/messages").map((r) => r.at - started);
@@ -220,7 +290,9 @@ describe("network failures and time-outs", () => {
   it("throws TimeoutError when the server never answers, and does not retry the POST", async () => {
     server = await startFaultServer(() => undefined);
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url, timeoutMs: 200 });
-    const error = await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "x" } }).catch((e: unknown) => e);
+    const error = await client
+      .POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "x" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.count("POST")).toBe(1);
     expectNoSecret(error);
@@ -232,7 +304,9 @@ describe("network failures and time-outs", () => {
       res.socket?.destroy();
     });
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
-    const error = await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "x" } }).catch((e: unknown) => e);
+    const error = await client
+      .POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "x" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(server.count("POST")).toBe(1);
     expectNoSecret(error);
@@ -241,10 +315,18 @@ describe("network failures and time-outs", () => {
 
   it("a caller's AbortSignal cancels a call waiting in the limiter", async () => {
     server = await startFaultServer((_req, res) => json(res, 200, message));
-    const client = createChatworkClient({ token: TOKEN, baseUrl: server.url, rateLimit: { classes: { roomPost: { limit: 1, intervalMs: 60_000 } } } });
+    const client = createChatworkClient({
+      token: TOKEN,
+      baseUrl: server.url,
+      rateLimit: { classes: { roomPost: { limit: 1, intervalMs: 60_000 } } },
+    });
     await client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "x" } });
     const controller = new AbortController();
-    const pending = client.POST("/rooms/{room_id}/messages", { params: { path: { room_id: 1 } }, body: { body: "y" }, signal: controller.signal });
+    const pending = client.POST("/rooms/{room_id}/messages", {
+      params: { path: { room_id: 1 } },
+      body: { body: "y" },
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(server.count("POST")).toBe(1);
@@ -259,7 +341,9 @@ describe("credentials that cannot be a header", () => {
     const client = createChatworkClient({ token: badToken, baseUrl: server.url });
     const error = await client.GET("/me").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BizchatError);
-    expect((error as Error).message).toBe('getMe: the "apiToken" credential is not a string of characters allowed in an HTTP header (value not shown)');
+    expect((error as Error).message).toBe(
+      'getMe: the "apiToken" credential is not a string of characters allowed in an HTTP header (value not shown)',
+    );
     expectNoSecret(error);
     expect(server.received).toHaveLength(0);
   });

@@ -53,7 +53,10 @@ it("returns text as received with parseAs text, and malformed JSON as ResponseVa
 });
 
 it("hands back the Response as fetch gave it (status, headers, url)", async () => {
-  const { data, response } = await get({ headers: { "x-line-request-id": "req-1" }, body: JSON.stringify({ bots: [] }) });
+  const { data, response } = await get({
+    headers: { "x-line-request-id": "req-1" },
+    body: JSON.stringify({ bots: [] }),
+  });
   expect(data).toEqual({ bots: [] });
   expect(response.headers.get("x-line-request-id")).toBe("req-1");
   expect(response.url).toBe(`${server!.url}/v2/bot/list?limit=1`);

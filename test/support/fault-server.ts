@@ -20,7 +20,12 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+export function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
@@ -31,7 +36,13 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const entry = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+      const entry = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        at: Date.now(),
+      };
       received.push(entry);
       void Promise.resolve(handler(entry, res, received.length - 1)).catch((error: unknown) => {
         res.destroy(error as Error);
@@ -44,7 +55,8 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    count: (method, prefix) => received.filter((r) => (!method || r.method === method) && (!prefix || r.url.startsWith(prefix))).length,
+    count: (method, prefix) =>
+      received.filter((r) => (!method || r.method === method) && (!prefix || r.url.startsWith(prefix))).length,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

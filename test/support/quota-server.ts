@@ -17,7 +17,8 @@ export interface QuotaServer {
 }
 
 export async function startQuotaServer(limit: number, windowMs: number, latencyMs = 2): Promise<QuotaServer> {
-  if (windowMs % 1000 !== 0) throw new Error("windows must be whole seconds (the reset header has one-second resolution)");
+  if (windowMs % 1000 !== 0)
+    throw new Error("windows must be whole seconds (the reset header has one-second resolution)");
   const acceptedByWindow = new Map<number, number>();
   const state = { rejected429: 0 };
   const server: Server = createServer((req, res) => {

@@ -7,7 +7,9 @@ import { createChatworkClient } from "../../dist/src/chatwork/index.js";
 const config = JSON.parse(process.argv[2]);
 // Half the workers hand over their own ioredis client, half give connection options: both must share one quota.
 const userClient = config.useClient ? new Redis({ host: "127.0.0.1", port: config.redisPort }) : undefined;
-const redisConnection = userClient ? { client: userClient } : { clientOptions: { host: "127.0.0.1", port: config.redisPort } };
+const redisConnection = userClient
+  ? { client: userClient }
+  : { clientOptions: { host: "127.0.0.1", port: config.redisPort } };
 const client = createChatworkClient({
   token: "quota-test-token",
   baseUrl: config.url,

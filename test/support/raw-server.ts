@@ -54,7 +54,8 @@ export async function startRawServer(handler: RawHandler, options: RawServerOpti
       return connections;
     },
     requests,
-    count: (method, prefix) => requests.filter((r) => (!method || r.method === method) && (!prefix || r.url.startsWith(prefix))).length,
+    count: (method, prefix) =>
+      requests.filter((r) => (!method || r.method === method) && (!prefix || r.url.startsWith(prefix))).length,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -73,7 +74,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);

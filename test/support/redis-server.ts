@@ -11,19 +11,28 @@ export interface RedisProcess {
   kill(): Promise<void>;
 }
 
-
 export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();
   let child: ChildProcess;
   try {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: "ignore",
+    });
   } catch (error) {
     throw new Error(`cannot start redis-server (install the Debian package redis-server): ${String(error)}`);
   }
   const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (error) => reject(new Error(`cannot start redis-server (install the Debian package redis-server): ${error.message}`))),
+    child.once("error", (error) =>
+      reject(new Error(`cannot start redis-server (install the Debian package redis-server): ${error.message}`)),
+    ),
   );
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 0,
+  });
   probe.on("error", () => undefined); // refused until the server listens
   const deadline = Date.now() + 10_000;
   const ready = (async () => {

@@ -11,7 +11,10 @@ export function loadSpec(api: string): Node {
 
 function deref(spec: Node, node: any): any {
   while (node && typeof node === "object" && typeof node.$ref === "string") {
-    node = node.$ref.slice(2).split("/").reduce((v: any, k: string) => v?.[k.replace(/~1/g, "/")], spec);
+    node = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((v: any, k: string) => v?.[k.replace(/~1/g, "/")], spec);
   }
   return node;
 }
@@ -34,7 +37,12 @@ export function exampleCall(spec: Node, operationId: string): ExampleCall {
       for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
         const p = deref(spec, raw);
         const schema = deref(spec, p.schema) ?? {};
-        const value = p.example ?? (p.examples ? (Object.values(p.examples)[0] as Node).value : undefined) ?? schema.example ?? schema.default ?? schema.enum?.[0];
+        const value =
+          p.example ??
+          (p.examples ? (Object.values(p.examples)[0] as Node).value : undefined) ??
+          schema.example ??
+          schema.default ??
+          schema.enum?.[0];
         if (value === undefined) {
           if (p.required) throw new Error(`${operationId}: required parameter ${p.name} has no example`);
           continue;
@@ -51,7 +59,12 @@ export function exampleCall(spec: Node, operationId: string): ExampleCall {
           body = Object.fromEntries(
             Object.entries(body as Node).map(([k, v]) => {
               const prop = deref(spec, schema?.properties?.[k]);
-              return [k, prop?.contentMediaType || prop?.format === "binary" ? new File([String(v)], "photo.png", { type: "image/png" }) : v];
+              return [
+                k,
+                prop?.contentMediaType || prop?.format === "binary"
+                  ? new File([String(v)], "photo.png", { type: "image/png" })
+                  : v,
+              ];
             }),
           );
         }

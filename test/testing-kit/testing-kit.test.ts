@@ -53,7 +53,10 @@ it("is the README's example, word for word", () => {
   expect(section, "README.md has a '## Testing your integration' section").toBeDefined();
   const block = /```ts\n([\s\S]*?)```/.exec(section!)?.[1] ?? "";
   const own = readFileSync(new URL(import.meta.url), "utf8");
-  const region = own.slice(own.indexOf("// README example start\n") + "// README example start\n".length, own.indexOf("// README example end"));
+  const region = own.slice(
+    own.indexOf("// README example start\n") + "// README example start\n".length,
+    own.indexOf("// README example end"),
+  );
   const withoutImports = (code: string) =>
     code
       .split("\n")

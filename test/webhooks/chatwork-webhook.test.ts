@@ -6,19 +6,35 @@ import { WebhookVerificationError } from "../../src/index.js";
 import { parseChatworkWebhook, verifyChatworkSignature } from "../../src/chatwork/index.js";
 
 const token = randomBytes(32).toString("base64");
-const sign = (body: string | Buffer, key = token) => createHmac("sha256", Buffer.from(key, "base64")).update(body).digest("base64");
+const sign = (body: string | Buffer, key = token) =>
+  createHmac("sha256", Buffer.from(key, "base64")).update(body).digest("base64");
 
 const created = JSON.stringify({
   webhook_setting_id: "12345",
   webhook_event_type: "message_created",
   webhook_event_time: 1732345678,
-  webhook_event: { message_id: "1928374655918273645", room_id: 322, account_id: 123, body: "[To:456] 明日の会議の件です", send_time: 1732345678, update_time: 0 },
+  webhook_event: {
+    message_id: "1928374655918273645",
+    room_id: 322,
+    account_id: 123,
+    body: "[To:456] 明日の会議の件です",
+    send_time: 1732345678,
+    update_time: 0,
+  },
 });
 const mention = JSON.stringify({
   webhook_setting_id: "12346",
   webhook_event_type: "mention_to_me",
   webhook_event_time: 1732345679,
-  webhook_event: { from_account_id: 123, to_account_id: 456, room_id: 322, message_id: "9223372036854775807", body: "[To:456] 確認お願いします", send_time: 1732345679, update_time: 0 },
+  webhook_event: {
+    from_account_id: 123,
+    to_account_id: 456,
+    room_id: 322,
+    message_id: "9223372036854775807",
+    body: "[To:456] 確認お願いします",
+    send_time: 1732345679,
+    update_time: 0,
+  },
 });
 
 describe("verifyChatworkSignature", () => {
@@ -47,8 +63,8 @@ describe("verifyChatworkSignature", () => {
       [created, sign(created), ""],
       [new Uint8Array([0xff, 0xfe]), "", token],
     ] as const) {
-      expect(() => verifyChatworkSignature(body, sig, key as string)).not.toThrow();
-      expect(verifyChatworkSignature(body, sig, key as string)).toBe(false);
+      expect(() => verifyChatworkSignature(body, sig, key)).not.toThrow();
+      expect(verifyChatworkSignature(body, sig, key)).toBe(false);
     }
   });
 });
@@ -61,7 +77,9 @@ describe("parseChatworkWebhook", () => {
       expect(event.webhook_event.to_account_id).toBe(456);
       expect(event.webhook_event.message_id).toBe("9223372036854775807");
     }
-    expect(parseChatworkWebhook(created, { token, signature: sign(created) }).webhook_event_type).toBe("message_created");
+    expect(parseChatworkWebhook(created, { token, signature: sign(created) }).webhook_event_type).toBe(
+      "message_created",
+    );
   });
 
   it("throws WebhookVerificationError for a bad signature, non-JSON and a payload that breaks the schema", () => {

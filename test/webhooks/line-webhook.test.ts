@@ -7,14 +7,40 @@ import { parseLineWebhook, verifyLineSignature, type LineWebhookEvent } from "..
 
 const secret = "8c4e2f7a9b1d3e5f6a7b8c9d0e1f2a3b";
 const sign = (body: string, key = secret) => createHmac("sha256", key).update(body).digest("base64");
-const common = { mode: "active", timestamp: 1767225600000, webhookEventId: "01J9ZK3T5Q8W2XH4N6M7R8S9TV", deliveryContext: { isRedelivery: false } };
+const common = {
+  mode: "active",
+  timestamp: 1767225600000,
+  webhookEventId: "01J9ZK3T5Q8W2XH4N6M7R8S9TV",
+  deliveryContext: { isRedelivery: false },
+};
 const envelope = (...events: unknown[]) => JSON.stringify({ destination: "Ud335ff95a0468833bba7810b8f0b084b", events });
 
 const events = {
-  attached: { ...common, type: "module", module: { type: "attached", botId: "U6fe1bab7b1f4f7ccf16614560dceafdc", scopes: ["message:send", "message:receive"] } },
-  detached: { ...common, type: "module", module: { type: "detached", botId: "U6fe1bab7b1f4f7ccf16614560dceafdc", reason: "bot_deleted" } },
-  activated: { ...common, type: "activated", source: { type: "user", userId: "U2714aa3b2407b75341f3f170fc4151b9" }, chatControl: { expireAt: 1767232800000 } },
-  deactivated: { ...common, type: "deactivated", source: { type: "group", groupId: "Caa83a1d5e7b0c7c98e4668cf7e807fd3" } },
+  attached: {
+    ...common,
+    type: "module",
+    module: {
+      type: "attached",
+      botId: "U6fe1bab7b1f4f7ccf16614560dceafdc",
+      scopes: ["message:send", "message:receive"],
+    },
+  },
+  detached: {
+    ...common,
+    type: "module",
+    module: { type: "detached", botId: "U6fe1bab7b1f4f7ccf16614560dceafdc", reason: "bot_deleted" },
+  },
+  activated: {
+    ...common,
+    type: "activated",
+    source: { type: "user", userId: "U2714aa3b2407b75341f3f170fc4151b9" },
+    chatControl: { expireAt: 1767232800000 },
+  },
+  deactivated: {
+    ...common,
+    type: "deactivated",
+    source: { type: "group", groupId: "Caa83a1d5e7b0c7c98e4668cf7e807fd3" },
+  },
   botSuspended: { ...common, type: "botSuspended" },
   botResumed: { ...common, type: "botResumed", deliveryContext: { isRedelivery: true } },
 };
@@ -22,7 +48,9 @@ const events = {
 function describeEvent(event: LineWebhookEvent): string {
   switch (event.type) {
     case "module":
-      return event.module.type === "attached" ? `attached ${event.module.scopes.join(" ")}` : `detached ${event.module.reason}`;
+      return event.module.type === "attached"
+        ? `attached ${event.module.scopes.join(" ")}`
+        : `detached ${event.module.reason}`;
     case "activated":
       return `activated until ${event.chatControl.expireAt}`;
     case "unknown":
@@ -51,7 +79,10 @@ describe("parseLineWebhook", () => {
   });
 
   it("rejects a known event that breaks the spec, naming the event index", () => {
-    const body = envelope(events.botSuspended, { ...events.detached, module: { type: "detached", botId: "U1", reason: "other" } });
+    const body = envelope(events.botSuspended, {
+      ...events.detached,
+      module: { type: "detached", botId: "U1", reason: "other" },
+    });
     try {
       parseLineWebhook(body, { channelSecret: secret, signature: sign(body) });
       expect.unreachable();
@@ -64,8 +95,15 @@ describe("parseLineWebhook", () => {
 
   it("rejects tampering and a wrong secret", () => {
     const body = envelope(events.activated);
-    expect(() => parseLineWebhook(body.replace("1767232800000", "1867232800000"), { channelSecret: secret, signature: sign(body) })).toThrowError(WebhookVerificationError);
-    expect(() => parseLineWebhook(body, { channelSecret: "another-secret", signature: sign(body) })).toThrowError(/signature/);
+    expect(() =>
+      parseLineWebhook(body.replace("1767232800000", "1867232800000"), {
+        channelSecret: secret,
+        signature: sign(body),
+      }),
+    ).toThrowError(WebhookVerificationError);
+    expect(() => parseLineWebhook(body, { channelSecret: "another-secret", signature: sign(body) })).toThrowError(
+      /signature/,
+    );
   });
 });
 

@@ -13,7 +13,14 @@ import { missingCredentials, readCredentials } from "../credentials.js";
 import { HELP } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
-import { createClient, loadTable, loadValidators, parseProvider, type CallInit, type HttpMethodName } from "../providers.js";
+import {
+  createClient,
+  loadTable,
+  loadValidators,
+  parseProvider,
+  type CallInit,
+  type HttpMethodName,
+} from "../providers.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".pdf": "application/pdf",
@@ -35,7 +42,8 @@ function parseBaseUrl(value: string | undefined): string | undefined {
   } catch {
     throw new UsageError(`call: --base-url must be an absolute http(s) URL, got "${value}"`, "call");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`call: --base-url must be http(s), got "${value}"`, "call");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`call: --base-url must be http(s), got "${value}"`, "call");
   return value.replace(/\/+$/, "");
 }
 
@@ -57,11 +65,12 @@ async function readFiles(specs: string[], body: unknown): Promise<Record<string,
     if (!source.startsWith("@")) throw new UsageError(`call: --file expects field=@path, got "${spec}"`, "call");
     const bytes = await readArgument(source, "--file", "call");
     const name = path.basename(source.slice(1));
-    out[field] = new File([new Uint8Array(bytes)], name, { type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream" });
+    out[field] = new File([new Uint8Array(bytes)], name, {
+      type: CONTENT_TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream",
+    });
   }
   return out;
 }
-
 
 interface LazyMock {
   url: string;
@@ -116,12 +125,20 @@ function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typ
     note(`→ ${request.method} ${redactUrl(request.url)}`);
     const started = performance.now();
     const response = await globalThis.fetch(input, init);
-    note(`← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`);
+    note(
+      `← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`,
+    );
     return response;
-  }) as typeof globalThis.fetch;
+  });
 }
 
-async function writeResult(data: unknown, response: Response, output: string | undefined, io: Io, note: Progress["note"]): Promise<void> {
+async function writeResult(
+  data: unknown,
+  response: Response,
+  output: string | undefined,
+  io: Io,
+  note: Progress["note"],
+): Promise<void> {
   let bytes: string | Uint8Array;
   if (data === undefined || data === null || data === "") {
     if (output) await writeFile(output, "");
@@ -172,16 +189,21 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
   const operationId = positionals[1];
   if (!operationId) throw new UsageError(`call: missing <operationId> (run: bizchat ops ${provider})`, "call");
   if (positionals.length > 2) throw new UsageError(`call: unexpected argument "${positionals[2]}"`, "call");
-  if (values.mock && values["base-url"]) throw new UsageError("call: use either --mock or --base-url, not both", "call");
+  if (values.mock && values["base-url"])
+    throw new UsageError("call: use either --mock or --base-url, not both", "call");
   const baseUrl = parseBaseUrl(values["base-url"]);
   const timeoutMs = parsePositiveInteger(values.timeout, "--timeout", "call");
   const log = progress(io, values.quiet ?? false);
 
   const table = await loadTable(provider);
   const row = table.operations[operationId];
-  if (!row) throw new UsageError(`call: ${provider} has no operation "${operationId}" (run: bizchat ops ${provider})`, "call");
+  if (!row)
+    throw new UsageError(`call: ${provider} has no operation "${operationId}" (run: bizchat ops ${provider})`, "call");
   if (values.file?.length && row.requestBody?.contentType !== "multipart/form-data") {
-    throw new UsageError(`call: --file is for multipart/form-data bodies; ${operationId} takes ${row.requestBody?.contentType ?? "no body"}`, "call");
+    throw new UsageError(
+      `call: --file is for multipart/form-data bodies; ${operationId} takes ${row.requestBody?.contentType ?? "no body"}`,
+      "call",
+    );
   }
 
   const mock = values.mock ?? false;

@@ -44,7 +44,10 @@ export async function mockCommand(args: string[], { io }: CommandContext): Promi
     const done = log.step(`starting Prism mock for ${provider}${values.dynamic ? " (dynamic)" : ""}`);
     let server;
     try {
-      server = await startMockServer(provider, { ...(port !== undefined ? { port } : {}), dynamic: values.dynamic ?? false });
+      server = await startMockServer(provider, {
+        ...(port !== undefined ? { port } : {}),
+        dynamic: values.dynamic ?? false,
+      });
     } catch (error) {
       done("failed");
       throw error;
@@ -52,7 +55,9 @@ export async function mockCommand(args: string[], { io }: CommandContext): Promi
     done(`ready at ${server.url}`);
     io.stdout(`${server.url}\n`);
     log.note(`serving ${operations} ${provider} operations; Ctrl-C to stop`);
-    const stop = stopRequested ?? (await Promise.race([new Promise<NodeJS.Signals>((resolve) => (wake = resolve)), server.exited]));
+    const stop =
+      stopRequested ??
+      (await Promise.race([new Promise<NodeJS.Signals>((resolve) => (wake = resolve)), server.exited]));
     if (typeof stop !== "string") {
       log.note(`Prism stopped by itself (exit code ${stop})`);
       return 1;

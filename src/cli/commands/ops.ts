@@ -8,7 +8,12 @@ import { loadTable, parseProvider } from "../providers.js";
 
 export async function opsCommand(args: string[], { io }: CommandContext): Promise<number> {
   const { values, positionals } = parseOrUsage("ops", () =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } }),
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }),
   );
   if (values.help) {
     io.stdout(HELP.ops!);
@@ -33,6 +38,13 @@ export async function opsCommand(args: string[], { io }: CommandContext): Promis
   const cells = [header, ...rows.map((r) => ({ ...r, deprecated: r.deprecated ? "yes" : "no" }))];
   const width = (key: keyof typeof header) => Math.max(...cells.map((c) => String(c[key]).length));
   const [w1, w2, w3] = [width("operationId"), width("method"), width("path")];
-  io.stdout(cells.map((c) => `${c.operationId.padEnd(w1)}  ${c.method.padEnd(w2)}  ${c.path.padEnd(w3)}  ${c.deprecated}`.trimEnd() + "\n").join(""));
+  io.stdout(
+    cells
+      .map(
+        (c) =>
+          `${c.operationId.padEnd(w1)}  ${c.method.padEnd(w2)}  ${c.path.padEnd(w3)}  ${c.deprecated}`.trimEnd() + "\n",
+      )
+      .join(""),
+  );
   return 0;
 }

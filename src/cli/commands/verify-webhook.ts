@@ -7,7 +7,9 @@ import { HELP } from "../help.js";
 import type { CommandContext } from "../output.js";
 import { parseProvider, type ProviderName } from "../providers.js";
 
-async function verifier(provider: ProviderName): Promise<(rawBody: Uint8Array, signature: string, secret: string) => boolean> {
+async function verifier(
+  provider: ProviderName,
+): Promise<(rawBody: Uint8Array, signature: string, secret: string) => boolean> {
   switch (provider) {
     case "chatwork":
       return (await import("../../chatwork/webhook.js")).verifyChatworkSignature;
@@ -36,13 +38,19 @@ export async function verifyWebhookCommand(args: string[], { io, env, secrets }:
     io.stdout(HELP["verify-webhook"]!);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`verify-webhook: unexpected argument "${positionals[1]}"`, "verify-webhook");
+  if (positionals.length > 1)
+    throw new UsageError(`verify-webhook: unexpected argument "${positionals[1]}"`, "verify-webhook");
   const provider = parseProvider(positionals[0], "verify-webhook");
   const secret = values.secret ?? env.BIZCHAT_WEBHOOK_SECRET;
-  if (!secret) throw new UsageError("verify-webhook: no secret (set BIZCHAT_WEBHOOK_SECRET or pass --secret)", "verify-webhook");
+  if (!secret)
+    throw new UsageError("verify-webhook: no secret (set BIZCHAT_WEBHOOK_SECRET or pass --secret)", "verify-webhook");
   secrets.push(secret);
   const signature = values.signature ?? env.BIZCHAT_WEBHOOK_SIGNATURE;
-  if (!signature) throw new UsageError("verify-webhook: no signature (pass --signature or set BIZCHAT_WEBHOOK_SIGNATURE)", "verify-webhook");
+  if (!signature)
+    throw new UsageError(
+      "verify-webhook: no signature (pass --signature or set BIZCHAT_WEBHOOK_SIGNATURE)",
+      "verify-webhook",
+    );
   if (process.stdin.isTTY) io.stderr("reading the raw body from stdin (end with Ctrl-D)…\n");
 
   const body = await readStdin();

@@ -13,13 +13,15 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import yaml from "js-yaml";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { chromiumPath as chromiumAt } from "../../scripts/lib/system-tools.mjs";
+import { describeNeeding } from "../support/system-tools.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const docsDir = path.join(root, "docs");
 const readme = path.join(root, "README.md");
 const screenshotDir = path.join(root, "test-results", "screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromiumPath = chromiumAt();
 const chromiumArgs = [
   "--headless",
   "--no-sandbox",
@@ -89,14 +91,6 @@ let browser: Browser;
 // A setup failure (no Chromium, docs build broken) fails every test with its message instead of leaving them skipped.
 let setupFailure: Error | undefined;
 
-beforeAll(async () => {
-  try {
-    await setUp();
-  } catch (error) {
-    setupFailure = error as Error;
-  }
-}, 180_000);
-
 async function setUp() {
   if (!existsSync(chromiumPath)) {
     throw new Error(
@@ -140,12 +134,6 @@ async function setUp() {
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }
 
-afterAll(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-});
-
 /** A fresh page that records console errors, uncaught exceptions and outside requests (blocked). */
 async function openPage(): Promise<{ page: Page; errors: string[]; outside: string[] }> {
   if (setupFailure) throw setupFailure;
@@ -167,7 +155,21 @@ async function openPage(): Promise<{ page: Page; errors: string[]; outside: stri
   return { page, errors, outside };
 }
 
-describe("docs site in headless Chromium", () => {
+describeNeeding(["chromium"], "docs site in headless Chromium", () => {
+  beforeAll(async () => {
+    try {
+      await setUp();
+    } catch (error) {
+      setupFailure = error as Error;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
   it("index.html: what the toolkit covers, one card per API family with the spec's counts, working links", async () => {
     const { page, errors, outside } = await openPage();
     try {

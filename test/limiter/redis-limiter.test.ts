@@ -4,11 +4,12 @@ import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, expect, it } from "vitest";
 import { RateLimiterUnavailableError } from "../../src/index.js";
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { startQuotaServer, type QuotaServer } from "../support/quota-server.js";
 import { startRedis, type RedisProcess } from "../support/redis-server.js";
+import { describeNeeding } from "../support/system-tools.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const worker = path.join(here, "../support/quota-worker.mjs");
@@ -48,7 +49,7 @@ function runWorker(config: Record<string, unknown>): Promise<WorkerOutcome> {
   });
 }
 
-describe("distributed limiter (redis-server)", () => {
+describeNeeding(["redis-server"], "distributed limiter (redis-server)", () => {
   it("4 processes share one quota: zero 429s and ≥ 95 % of the quota used", async () => {
     const limit = 300;
     const windowMs = 3000;
@@ -133,7 +134,7 @@ async function callThroughRedisLoss(onError: "fail" | "local", killAfterMs: numb
   return { outcomes, calls, slowest };
 }
 
-describe("when Redis goes away", () => {
+describeNeeding(["redis-server"], "when Redis goes away", () => {
   it('onError "fail": calls fail fast with RateLimiterUnavailableError; none hangs, none is lost', async () => {
     redis = await startRedis();
     server = await startQuotaServer(100_000, 1000, 10);
@@ -191,7 +192,7 @@ describe("when Redis goes away", () => {
   }, 30_000);
 });
 
-describe("waiting on the shared limiter", () => {
+describeNeeding(["redis-server"], "waiting on the shared limiter", () => {
   it("a caller's AbortSignal ends the wait in the Redis limiter, and nothing is sent", async () => {
     redis = await startRedis();
     server = await startQuotaServer(1, 30_000, 1);

@@ -54,7 +54,9 @@ const version = (dir, name) => {
 let redisVersion = "not installed";
 try {
   redisVersion = execFileSync("redis-server", ["--version"], { encoding: "utf8" }).match(/v=(\S+)/)?.[1] ?? "?";
-} catch {}
+} catch {
+  // no redis-server here: the results say "not installed"
+}
 const cpus = os.cpus();
 const targets = Object.values(suites).flatMap((s) => s.targets ?? []);
 const minutes = (performance.now() - started) / 60_000;

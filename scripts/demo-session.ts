@@ -34,7 +34,7 @@ export const sessions: Record<string, Session> = {
     });
     if (missing.error instanceof ApiError)
       log(`GET /rooms/999 → ${missing.error.name} ${missing.error.status}: ${missing.error.messages.join("; ")}`);
-    client.close();
+    await client.close();
   },
   async line(baseUrl, log) {
     const client = createLineClient({
@@ -74,7 +74,7 @@ export const sessions: Record<string, Session> = {
       log(
         `acquire while another channel holds control → ${held.error.name} ${held.error.status}: ${held.error.messages.join("; ")} (request ${held.error.requestId})`,
       );
-    client.close();
+    await client.close();
   },
   async lineworks(baseUrl, log) {
     const client = createLineWorksClient({ auth: { accessToken: "demo-access-token" }, baseUrl });
@@ -97,7 +97,7 @@ export const sessions: Record<string, Session> = {
       log(
         `GET /contacts with an expired token → ${expired.error.name} ${expired.error.status} [${expired.error.code}]`,
       );
-    client.close();
+    await client.close();
   },
   async "lineworks-v1"(baseUrl, log) {
     const client = createLineWorksV1Client({
@@ -130,6 +130,6 @@ export const sessions: Record<string, Session> = {
       log(
         `with a bad token → ${denied.error.name} ${denied.error.status}, errorCode ${denied.error.code}: ${denied.error.messages[0]}`,
       );
-    client.close();
+    await client.close();
   },
 };

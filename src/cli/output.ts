@@ -14,8 +14,9 @@ import {
 import { UsageError } from "./args.js";
 
 export interface Io {
-  stdout(text: string | Uint8Array): void;
-  stderr(text: string): void;
+  // Properties, not methods: commands pass them on as plain functions.
+  stdout: (text: string | Uint8Array) => void;
+  stderr: (text: string) => void;
 }
 
 /** What every command gets: where to write, the environment, and the list of secrets stderr is scrubbed of. */
@@ -46,9 +47,9 @@ export function scrubbedIo(io: Io, secrets: readonly string[]): Io {
 
 export interface Progress {
   /** A line of progress on stderr (suppressed by --quiet). */
-  note(text: string): void;
+  note: (text: string) => void;
   /** Starts a step: "text… " now, "done (1.9 s)" when the returned function is called. */
-  step(text: string): (done: string) => void;
+  step: (text: string) => (done: string) => void;
 }
 
 export function progress(io: Io, quiet: boolean): Progress {

@@ -69,8 +69,9 @@ export function v1ErrorDescriber(codes: Record<string, { class: string; message?
       const errorClass = known ? CLASS_BY_NAME[known.class] : undefined;
       return errorClass ? { messages, code: b.errorCode, errorClass } : { messages, code: b.errorCode };
     }
-    // registerBot's own {code, message} body (seed 004).
+    // registerBot's own {code, message} body (https://developers.worksmobile.com/jp/document/1005002/v3).
     const messages = typeof b.message === "string" ? [b.message] : [];
-    return b.code !== undefined ? { messages, code: String(b.code) } : { messages };
+    const code = typeof b.code === "string" || typeof b.code === "number" ? String(b.code) : undefined;
+    return code !== undefined ? { messages, code } : { messages };
   };
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  client?.close();
+  await client?.close();
   await mock?.close();
 });
 
@@ -129,11 +129,11 @@ it("attaches with credentials in the body and no Basic header", async () => {
   });
   expect(error).toBeUndefined();
   expect(data!.scopes.length).toBeGreaterThan(0);
-  bodyOnly.close();
+  await bodyOnly.close();
 });
 
 it("names the missing credentials instead of sending a Bearer call without a token", async () => {
   const noToken = createLineClient({ baseUrl: mock.url, rateLimit: false });
   await expect(noToken.GET("/v2/bot/list")).rejects.toThrow(/no credentials.*Bearer/);
-  noToken.close();
+  await noToken.close();
 });

@@ -105,7 +105,7 @@ async function setUp() {
     });
   } catch (error) {
     const { message, stdout, stderr } = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`node scripts/docs.mjs failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`);
+    throw new Error(`node scripts/docs.mjs failed: ${message}\n${stdout ?? ""}${stderr ?? ""}`, { cause: error });
   }
   await mkdir(screenshotDir, { recursive: true });
   server = createServer((req, res) => {

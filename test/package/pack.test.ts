@@ -123,7 +123,7 @@ describe("tarball", () => {
     );
   });
 
-  it("contains every export target, the bin (with its shebang) and the specs startMockServer serves", async () => {
+  it("contains every export target, the bin (with its shebang) and the specs startMockServer serves", () => {
     const paths = new Set(packed.files.map((f) => f.path));
     expect(paths).toContain("LICENSE");
     for (const [, conditions] of entryPoints()) {

@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  chatwork?.close();
+  await chatwork?.close();
   await mock?.close();
 });
 

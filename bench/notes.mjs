@@ -64,7 +64,7 @@ export function closingNote(targets, suites) {
     md += `raw \`fetch\` included, reaches only ${cw.map((o) => pct(o.ratios.rawRival)).join(" / ")} of its throughput, while the full stack `;
     md += `is at ${cw.map((o) => pct(o.ratios.oursRaw)).join(" / ")} of raw fetch. Node's fetch builds WHATWG Request/Response objects, `;
     md += `an AbortSignal and web streams per call and writes a request body as a stream. Fix: when no \`fetch\` is injected, send through `;
-    md += `undici's Dispatcher API (\`undici.request\`, about 2.7 × Node's fetch on these machines: shared/reference/tooling.md §4.3) with `;
+    md += `undici's Dispatcher API (\`undici.request\`, about 2.7 × Node's fetch when measured on these machines) with `;
     md += `string bodies and a keep-alive pool, building a Response only for openapi-fetch to parse; the retry, time-out and error `;
     md += `mapping stay in transport.ts. It adds \`undici\` as a dependency and needs the fault-matrix suite to pin redirects, decompression `;
     md += `and abort behaviour to what fetch does today.\n`;

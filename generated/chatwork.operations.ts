@@ -1477,7 +1477,7 @@ export const operationTable = {
       "limit": 300,
       "intervalMs": 300000,
       "per": "token",
-      "description": "300 requests per 5 minutes per API token or access token (Chatwork API Documentation PDF p. 10; seed 002_e32b7ca9cf57f3dd.txt). The limit has changed before (100 per 5 minutes in 2017), so the limiter is resynced from the x-ratelimit-* headers. Exceeding it answers 429."
+      "description": "300 requests per 5 minutes per API token or access token (Chatwork API Documentation PDF p. 10; https://developer.chatwork.com/docs/endpoints). The limit has changed before (100 per 5 minutes in 2017), so the limiter is resynced from the x-ratelimit-* headers. Exceeding it answers 429."
     },
     "roomPost": {
       "limit": 10,

@@ -15,8 +15,7 @@ export interface paths {
          *     questionnaire, ...) permission to download the mission sticker set `productId`.
          *
          *     Returns 200 with an empty body; LINE actually sends `{}`.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3 (seed
-         *     `003_c077cf2f17fc1ee4.txt`, "Mission stickers API").
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3 ("Mission stickers API").
          */
         post: operations["missionStickerV3"];
         delete?: never;
@@ -41,8 +40,7 @@ export interface paths {
          *
          *     Returns 200 and an empty JSON object `{}`.
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#mark-messages-from-users-as-read (seed
-         *     `003_c077cf2f17fc1ee4.txt`, "Mark as read API").
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#mark-messages-from-users-as-read ("Mark as read API").
          */
         post: operations["markMessagesAsRead"];
         delete?: never;
@@ -69,10 +67,10 @@ export interface paths {
          *     base64({channel ID}:{channel secret})` header or in the `client_id`/`client_secret` form fields; hence the
          *     two security alternatives (Basic, or none when the credentials are in the body).
          *
-         *     The seed lists the response field as `scope` (String); LINE's own module-attach.yml and its example return
-         *     `scopes` (array of strings), which is what this document models (reference §3.1).
+         *     The partner docs lists the response field as `scope` (String); LINE's own module-attach.yml and its example return
+         *     `scopes` (array of strings), which is what this document models (https://github.com/line/line-openapi, module-attach.yml).
          *     Source: https://developers.line.biz/en/reference/partner-docs/#link-attach-by-operation-module-channel-provider
-         *     (seed `003_c077cf2f17fc1ee4.txt`, "Attach by operation of the module channel provider").
+         *     ("Attach by operation of the module channel provider").
          */
         post: operations["attachModule"];
         delete?: never;
@@ -98,7 +96,7 @@ export interface paths {
          *     Returns 200; the body is empty, LINE sends `{}`.
          *     Rate limit: 2,000 requests per second.
          *     Source: https://developers.line.biz/en/reference/partner-docs/#unlink-detach-module-channel-by-operation-mc-admin
-         *     (seed `003_c077cf2f17fc1ee4.txt`).
+         *     (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["detachModule"];
         delete?: never;
@@ -130,8 +128,7 @@ export interface paths {
          *
          *     Returns 200; the body is empty, LINE sends `{}`.
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#acquire-control-api (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#acquire-control-api (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["acquireChatControl"];
         delete?: never;
@@ -160,8 +157,7 @@ export interface paths {
          *
          *     Returns 200; the body is empty, LINE sends `{}`.
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#release-control-api (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#release-control-api (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["releaseChatControl"];
         delete?: never;
@@ -184,8 +180,7 @@ export interface paths {
          *     page. A continuation token expires after 24 hours (86,400 seconds).
          *
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#get-multiple-bot-info-api (seed
-         *     `003_c077cf2f17fc1ee4.txt`, "Get a list of bots to which the module is attached").
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#get-multiple-bot-info-api ("Get a list of bots to which the module is attached").
          */
         get: operations["getModules"];
         put?: never;
@@ -216,8 +211,7 @@ export interface webhooks {
          *       the account is deleted in LINE Official Account Manager, which itself does not detach the module.
          *
          *     Sent to the module channel's webhook URL. The docs say `mode` is always `active` for this event.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#attached-event and #detached-event (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#attached-event and #detached-event (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["moduleWebhook"];
         delete?: never;
@@ -240,8 +234,7 @@ export interface webhooks {
          * @description The module channel was switched to Active Channel by a call to the Acquire Control API. `chatControl.expireAt`
          *     is when "active" ends. Not sent when the initiative switches because the Acquire Control validity period
          *     expired. The docs say `mode` is always `active` for this event.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#activated-event (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#activated-event (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["activatedWebhook"];
         delete?: never;
@@ -264,8 +257,7 @@ export interface webhooks {
          * @description The module channel was switched to Standby Channel by a call to the Acquire Control API or the Release
          *     Control API. Not sent when the initiative switches because the Acquire Control validity period expired.
          *     The docs say `mode` is always `active` for this event.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#deactivated-event (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#deactivated-event (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["deactivatedWebhook"];
         delete?: never;
@@ -290,8 +282,7 @@ export interface webhooks {
          *     `botResumed` event may follow. A `module`/`detached` event after this one means the account stopped using
          *     the module channel and cancelled the contract. Not sent to the Primary Channel. The docs say `mode` is
          *     always `active` for this event.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#botsuspend-event (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#botsuspend-event (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["botSuspendedWebhook"];
         delete?: never;
@@ -313,8 +304,7 @@ export interface webhooks {
          * LINE Official Account resumed
          * @description The LINE Official Account returned from the suspended state; the module's admin screen can be used again.
          *     Not sent to the Primary Channel. The docs say `mode` is always `active` for this event.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#botresumed-event (seed
-         *     `003_c077cf2f17fc1ee4.txt`).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#botresumed-event (https://developers.line.biz/en/reference/partner-docs/).
          */
         post: operations["botResumedWebhook"];
         delete?: never;
@@ -345,7 +335,7 @@ export interface components {
             property?: string;
         };
         /**
-         * @description Error body of attachModule. UNCONFIRMED: the seed documents only the status codes (400, 403) and no body
+         * @description Error body of attachModule. UNCONFIRMED: the partner docs documents only the status codes (400, 403) and no body
          *     for manager.line.biz, and LINE's module-attach.yml declares no error response. This schema therefore
          *     accepts both shapes seen on LINE's platform: OAuth 2.0 token-endpoint errors (`error`,
          *     `error_description`, RFC 6749 §5.2) and Messaging API errors (`message`). The examples are illustrative.
@@ -475,7 +465,7 @@ export interface components {
         /**
          * @description Body of a webhook request to a module channel: the receiving bot's user ID and the events. LINE may send an
          *     empty `events` array to check the connection.
-         *     Only the module-channel events of the seed are in this union; other Messaging API events delivered to the
+         *     Only the module-channel events of the partner docs are in this union; other Messaging API events delivered to the
          *     same URL (message, follow, ...) are outside this document and fail validation.
          */
         WebhookPayload: {
@@ -610,7 +600,7 @@ export interface components {
                 "application/json": components["schemas"]["EmptyObject"];
             };
         };
-        /** @description The mission sticker could not be granted (seed, mission stickers "Error messages" table). */
+        /** @description The mission sticker could not be granted (the partner docs, mission stickers "Error messages" table). */
         MissionStickerBadRequest: {
             headers: {
                 "x-line-request-id": components["headers"]["XLineRequestId"];
@@ -663,7 +653,7 @@ export interface components {
         };
         /**
          * @description The module channel couldn't be detached (for example `botId` is wrong or the module channel isn't attached
-         *     to that account; the seed's list of reasons is cut off).
+         *     to that account; the partner docs's list of reasons is cut off).
          */
         DetachFailed: {
             headers: {
@@ -696,7 +686,7 @@ export interface components {
         };
         /**
          * @description Chat Control couldn't be acquired (for example the module channel isn't attached to the account of this
-         *     chat; the seed's list of reasons is cut off).
+         *     chat; the partner docs's list of reasons is cut off).
          */
         ChatControlNotAcquired: {
             headers: {
@@ -918,12 +908,12 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Request ID. LINE issues one for each request (seed, "Common specifications").
+         * @description Request ID. LINE issues one for each request (the partner docs, "Common specifications").
          * @example 7c4e2d1a-9b3f-4a6e-8d2c-1f0e5b9a3c7d
          */
         XLineRequestId: string;
         /**
-         * @description Request ID. The seed says every response of these APIs carries it, but a LINE SDK user saw a 400 from
+         * @description Request ID. The partner docs says every response of these APIs carries it, but a LINE SDK user saw a 400 from
          *     manager.line.biz without it (line/line-bot-sdk-java#1095), so it is not required on attachModule responses.
          * @example 0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f
          */

@@ -93,30 +93,30 @@ export const operationTable = {
       "limit": 60,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "Message service: 60 requests/min per API on the Free plan; 200 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (seed 000). The preset is the Free plan's 60; configure 200 for a paid plan (rateLimit.classes.message.limit). Exceeding it answers 429 errorCode 092."
+      "description": "Message service: 60 requests/min per API on the Free plan; 200 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (https://developers.worksmobile.com/jp/document/3002003). The preset is the Free plan's 60; configure 200 for a paid plan (rateLimit.classes.message.limit). Exceeding it answers 429 errorCode 092."
     },
     "contact": {
       "limit": 120,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "Contact service: 120 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (seed 000; no Free-plan value is given). Exceeding it answers 429 errorCode 092."
+      "description": "Contact service: 120 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (https://developers.worksmobile.com/jp/document/3002003; no Free-plan value is given). Exceeding it answers 429 errorCode 092."
     },
     "organization": {
       "limit": 1000,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "Organization service: 1000 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (seed 000), except the member-changing APIs (class `member`). Exceeding it answers 429 errorCode 092."
+      "description": "Organization service: 1000 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (https://developers.worksmobile.com/jp/document/3002003), except the member-changing APIs (class `member`). Exceeding it answers 429 errorCode 092."
     },
     "member": {
       "limit": 600,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "Organization member-changing APIs: 600 requests/min for Add Members, Modify Members, Delete Members, Cancel Membership and Delete Members immediately (seed 000). The seed's row does not repeat \"per 1 API\"; the per-API counting of the other rows is assumed. Exceeding it answers 429 errorCode 092."
+      "description": "Organization member-changing APIs: 600 requests/min for Add Members, Modify Members, Delete Members, Cancel Membership and Delete Members immediately (https://developers.worksmobile.com/jp/document/3002003). The documentation's row does not repeat \"per 1 API\"; the per-API counting of the other rows is assumed. Exceeding it answers 429 errorCode 092."
     },
     "connections": {
       "maxConcurrent": 5,
       "per": "token",
-      "description": "At most 5 concurrent connection requests; when it is exceeded the API call may fail (seed 000, \"Concurrent Connection\"). A concurrency cap only, no request quota."
+      "description": "At most 5 concurrent connection requests; when it is exceeded the API call may fail (https://developers.worksmobile.com/jp/document/3002003, \"Concurrent Connection\"). A concurrency cap only, no request quota."
     }
   },
   "rateLimitHeaders": {

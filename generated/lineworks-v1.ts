@@ -12,7 +12,7 @@ export interface paths {
         /**
          * Register a message bot
          * @deprecated
-         * @description Registers a message bot for the client's tenant (Server API; seed `004_006622fb881f194b.txt`,
+         * @description Registers a message bot for the client's tenant (Server API; the documentation,
          *     <https://developers.worksmobile.com/jp/document/1005002/v3>). **The provider announces that this API will
          *     soon be deprecated** and asks to use another API.
          *
@@ -49,7 +49,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange an authorization code for a Service API access token
-         * @description Second step of the API 1.0 **Service API** login (seed `000_d693b5cc7eab45d4.txt`, "Service API Sample
+         * @description Second step of the API 1.0 **Service API** login ("Service API Sample
          *     Codes"):
          *
          *     1. The user's browser opens `https://auth.worksmobile.com/oauth/authorize?client_id=<consumer key>&redirect_uri=<your URL>&domain=<domain>`
@@ -59,7 +59,7 @@ export interface paths {
          *        as form parameters to `https://auth.worksmobile.com/oauth/token` — this operation.
          *
          *     The answer carries `access_token`, `refresh_token`, `expire_in` (seconds, as a string; the sample shows
-         *     `604800` = 7 days; Service API tokens are valid 7–365 days, shared/reference/lineworks.md §3.1) and
+         *     `604800` = 7 days; Service API tokens are valid 7–365 days, https://developers.worksmobile.com/jp/document/1002002) and
          *     `errorCode` (`"00"` on success). Store the access token; it is then sent as `Authorization: Bearer` with
          *     the Service API consumer key. No `consumerKey`/`Authorization` header is sent to this endpoint.
          */
@@ -75,7 +75,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Common error body of every API 1.0 call (seed 000, "Response Common";
+         * @description Common error body of every API 1.0 call (https://developers.worksmobile.com/jp/document/3002003, "Response Common";
          *     <https://developers.worksmobile.com/jp/document/3002003>). The whole documented code table:
          *
          *     | errorCode | HTTP status | errorMessage | Meaning |
@@ -120,13 +120,13 @@ export interface components {
             errorMessage: string;
             /**
              * @description Sometimes added, e.g. `UNAUTHORIZED` with `024` for an expired server token
-             *     (https://forum.worksmobile.com/jp/posts/100035, shared/reference/lineworks.md §3.3).
+             *     (https://forum.worksmobile.com/jp/posts/100035).
              * @example UNAUTHORIZED
              */
             code?: string;
         };
         /**
-         * @description Language of a multilingual bot name, photo or description (seed 004).
+         * @description Language of a multilingual bot name, photo or description (https://developers.worksmobile.com/jp/document/1005002/v3).
          * @enum {string}
          */
         LanguageCode: "ko_KR" | "ja_JP" | "zh_CN" | "zh_TW" | "en_US";
@@ -139,7 +139,7 @@ export interface components {
             language: components["schemas"]["LanguageCode"];
             /**
              * Format: uri
-             * @description URL of the bot's profile image in this language (at most 1000 characters). Seed 004 states the PNG/HTTPS
+             * @description URL of the bot's profile image in this language (at most 1000 characters). The registerBot documentation states the PNG/HTTPS
              *     rule for `photoUrl` only, so it is not enforced here.
              */
             photoUrl: string;
@@ -149,7 +149,7 @@ export interface components {
             /** @description Bot description in this language (at most 100 characters). */
             description: string;
         };
-        /** @description Body of `POST /message/registerBot/v4` (seed 004). */
+        /** @description Body of `POST /message/registerBot/v4` (https://developers.worksmobile.com/jp/document/1005002/v3). */
         RegisterBotRequest: {
             /** @description Bot name, at most 100 characters. A newline is replaced by a blank space. */
             name: string;
@@ -162,7 +162,7 @@ export interface components {
             photoUrl: string;
             /** @description Profile image URLs per language. */
             i18nPhotoUrls?: components["schemas"]["I18nPhotoUrl"][];
-            /** @description Description of the bot (seed 004 states no length limit for this field). */
+            /** @description Description of the bot (the documentation states no length limit for this field). */
             description: string;
             /** @description Descriptions per language. */
             i18nDescriptions?: components["schemas"]["I18nDescription"][];
@@ -184,7 +184,7 @@ export interface components {
             /** @description Domains the bot is limited to; required (at least one) when `useDomainScope` is `true`. */
             domainIdList?: number[];
         };
-        /** @description Result of `registerBot` (seed 004). `code` 200 with the new bot's number on success. */
+        /** @description Result of `registerBot` (https://developers.worksmobile.com/jp/document/1005002/v3). `code` 200 with the new bot's number on success. */
         RegisterBotResponse: {
             /**
              * @description `200` success (4xx: client request error, 5xx: unexpected or internal server error).
@@ -203,7 +203,7 @@ export interface components {
             botNo: number;
         };
         /**
-         * @description A bot-API result carrying an error `code` (seed 004: 4xx client request errors, 5xx unexpected errors and
+         * @description A bot-API result carrying an error `code` (https://developers.worksmobile.com/jp/document/1005002/v3: 4xx client request errors, 5xx unexpected errors and
          *     server internal errors). UNCONFIRMED: the HTTP status that carries it is not documented.
          */
         BotResultError: {
@@ -215,7 +215,7 @@ export interface components {
         /** @description Error of `registerBot`: the common API 1.0 error body or a bot-API error result. */
         RegisterBotErrorResponse: components["schemas"]["ErrorResponse"] | components["schemas"]["BotResultError"];
         /**
-         * @description Form parameters of the Service API token request (seed 000, "Service API Sample Codes"). The sample's third
+         * @description Form parameters of the Service API token request (https://developers.worksmobile.com/jp/document/3002003, "Service API Sample Codes"). The sample's third
          *     parameter name is written `"domain "` with a trailing space; the parameter is `domain`, as in the
          *     authorize URL of the same sample.
          */
@@ -227,7 +227,7 @@ export interface components {
             /** @description The company's LINE WORKS domain (e.g. `mydomain.com`). */
             domain: string;
         };
-        /** @description Service API token answer (seed 000's sample output). */
+        /** @description Service API token answer (the documented sample output). */
         ServiceTokenResponse: {
             /** @description Access token, sent as `Authorization: Bearer` with the Service API consumer key. */
             access_token: string;
@@ -257,7 +257,7 @@ export interface components {
         };
         /**
          * @description Invalid request: a common error (`065`, `081`, `089`; see `BadRequest`) or a bot-API result with a 4xx
-         *     `code` (seed 004).
+         *     `code` (https://developers.worksmobile.com/jp/document/1005002/v3).
          */
         RegisterBotBadRequest: {
             headers: {
@@ -336,7 +336,7 @@ export interface components {
         };
         /**
          * @description Server error: a common error (`083`, `999`; see `InternalServerError`) or a bot-API result with a 5xx
-         *     `code` (seed 004).
+         *     `code` (https://developers.worksmobile.com/jp/document/1005002/v3).
          */
         RegisterBotInternalServerError: {
             headers: {
@@ -348,7 +348,7 @@ export interface components {
         };
         /**
          * @description The target service (Mail, Message Bot, …) failed: `086` it could not be used, `090` internal error. The
-         *     `errorMessage` may carry details, e.g. `Service fail, HTTP/1.1 400 bad_path(name)` (seed 000).
+         *     `errorMessage` may carry details, e.g. `Service fail, HTTP/1.1 400 bad_path(name)` (https://developers.worksmobile.com/jp/document/3002003).
          */
         ServiceUnavailable: {
             headers: {
@@ -364,18 +364,18 @@ export interface components {
     headers: {
         /**
          * @description Rate-limit window size for this API, sent by the rate-limited services (Message, Contact, Organization).
-         *     Seed 000 words it as "number of API calls made within the specified time"; the client reads it as the
+         *     The documentation (https://developers.worksmobile.com/jp/document/3002003) words it as "number of API calls made within the specified time"; the client reads it as the
          *     window's limit.
          * @example 200
          */
         "RateLimit-Limit": number;
         /**
-         * @description Number of API calls remaining within the current window (seed 000).
+         * @description Number of API calls remaining within the current window (https://developers.worksmobile.com/jp/document/3002003).
          * @example 198
          */
         "RateLimit-Remaining": number;
         /**
-         * @description Time left until the window resets, in **seconds** (seed 000, unit "Sec."); not an epoch time.
+         * @description Time left until the window resets, in **seconds** (https://developers.worksmobile.com/jp/document/3002003, unit "Sec."); not an epoch time.
          * @example 42
          */
         "RateLimit-Reset": number;

@@ -19,8 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Create a contact
-         * @description Creates a customer/client contact (<https://developers.worksmobile.com/en/docs/contact-create>, seed
-         *     `001_f74e205c0fb7a996.txt`). `permission` and `contactName` are required; `contactName` needs `lastName`
+         * @description Creates a customer/client contact (<https://developers.worksmobile.com/en/docs/contact-create>, the Contacts documentation). `permission` and `contactName` are required; `contactName` needs `lastName`
          *     or `firstName`; at least one of `telephones` or `emails` must be given. When
          *     `permission.accessibleRange` is `MEMBER`, `masterUserId` and `accessibleMembers` are required.
          *     A domain can hold at most 50,000 contacts.
@@ -113,7 +112,7 @@ export interface paths {
         /**
          * Delete a contact custom property
          * @description `DELETE https://www.worksapis.com/v1.0/contacts/custom-properties/{customPropertyId}` — deletes a contact
-         *     custom property of a domain (seed `001_f74e205c0fb7a996.txt`, "Manage contact custom properties";
+         *     custom property of a domain ("Manage contact custom properties";
          *     <https://developers.worksmobile.com/en/docs/contact-custom-property-delete>).
          */
         delete: operations["deleteContactCustomProperty"];
@@ -161,14 +160,14 @@ export interface paths {
         post?: never;
         /**
          * Delete a contact
-         * @description Deletes a contact (seed `001_f74e205c0fb7a996.txt`; <https://developers.worksmobile.com/en/docs/contact-delete>).
+         * @description Deletes a contact (the Contacts documentation; <https://developers.worksmobile.com/en/docs/contact-delete>).
          */
         delete: operations["deleteContact"];
         options?: never;
         head?: never;
         /**
          * Update part of a contact
-         * @description Updates only the fields that are sent (seed `001_f74e205c0fb7a996.txt`;
+         * @description Updates only the fields that are sent (the Contacts documentation;
          *     <https://developers.worksmobile.com/en/docs/contact-update-patch>). A list field that is sent replaces the
          *     whole list. When `permission` or `contactName` is sent, its own rules still apply.
          */
@@ -193,7 +192,7 @@ export interface paths {
         post?: never;
         /**
          * Force delete a contact
-         * @description Force-deletes a contact (seed `001_f74e205c0fb7a996.txt`, "Force delete a contact";
+         * @description Force-deletes a contact ("Force delete a contact";
          *     <https://developers.worksmobile.com/en/docs/contact-forcedelete>). UNCONFIRMED: the exact difference from
          *     `deleteContact` (presumably deletion regardless of the caller's access to the contact) is not stated in the
          *     sources available here.
@@ -219,7 +218,7 @@ export interface paths {
         };
         /**
          * Get a contact photo
-         * @description Gets the contact's profile photo (seed `001_f74e205c0fb7a996.txt`;
+         * @description Gets the contact's profile photo (the Contacts documentation;
          *     <https://developers.worksmobile.com/en/reference/file-upload>). Like the other LINE WORKS download
          *     endpoints it answers HTTP 302 with the download URL in `Location`; follow it with the same bearer token.
          *     Per <https://developers.worksmobile.com/en/docs/rate-limits> a 302 carries no rate-limit headers.
@@ -238,7 +237,7 @@ export interface paths {
         post: operations["createContactPhotoUploadUrl"];
         /**
          * Delete a contact photo
-         * @description Deletes the contact's profile photo (seed `001_f74e205c0fb7a996.txt`;
+         * @description Deletes the contact's profile photo (the Contacts documentation;
          *     <https://developers.worksmobile.com/en/docs/contact-photo-delete>).
          */
         delete: operations["deleteContactPhoto"];
@@ -329,7 +328,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a contact tag
-         * @description Deletes a contact tag (seed `001_f74e205c0fb7a996.txt`;
+         * @description Deletes a contact tag (the Contacts documentation;
          *     <https://developers.worksmobile.com/en/docs/contact-tag-delete>).
          */
         delete: operations["deleteContactTag"];
@@ -398,7 +397,7 @@ export interface paths {
          *     * **Refresh token**: the response historically carries no new `refresh_token`; with the app's
          *       "Refresh Token Rotation" setting (default off, since December 2024) it does.
          *
-         *     `expires_in` arrives as a **string** of seconds in practice (shared/reference/lineworks.md §2.1); clients
+         *     `expires_in` arrives as a **string** of seconds in practice (public clients type it so); clients
          *     coerce it to a number. Not rate limited by the API limiter. Errors use the OAuth body
          *     `{error, error_description}`.
          */
@@ -507,7 +506,7 @@ export interface components {
             /** @description Whether this is the representative email address. */
             primary?: boolean;
         };
-        /** @description Telephone entry (`{type, telephone, primary}`, seed; `telephone` required is an assumption — UNCONFIRMED). */
+        /** @description Telephone entry (`{type, telephone, primary}`, https://developers.worksmobile.com/en/docs/contact; `telephone` required is an assumption — UNCONFIRMED). */
         ContactTelephone: {
             /**
              * @description Telephone type. UNCONFIRMED: values observed in a production integration
@@ -616,7 +615,7 @@ export interface components {
             /** @description External user ID. */
             id: string;
             /**
-             * @description External user type; `WORKS` is confirmed (seed). UNCONFIRMED: the other values (e.g. LINE users).
+             * @description External user type; `WORKS` is confirmed (https://developers.worksmobile.com/en/docs/contact). UNCONFIRMED: the other values (e.g. LINE users).
              * @example WORKS
              */
             type: string;

@@ -1,6 +1,6 @@
 // Spec-driven mock servers for tests (the project's own and users'): a Prism process serving one provider's spec,
 // every operation of it at one base URL. Prism runs with --errors, so an example that breaks its own schema
-// fails loudly instead of teaching tests wrong data (shared/reference/tooling.md §3.2).
+// fails loudly instead of teaching tests wrong data (https://docs.stoplight.io/docs/prism/, `--errors`).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

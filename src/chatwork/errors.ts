@@ -1,5 +1,5 @@
 // Chatwork answers errors as {"errors": ["…"]}; only the HTTP status tells success from failure, and an OAuth
-// 401 may come with an empty body (shared/reference/chatwork.md §6).
+// 401 may come with an empty body and the reason in WWW-Authenticate (https://developer.chatwork.com/docs/endpoints).
 import { describeNonJsonError, type ErrorDescription } from "../runtime/client.js";
 
 export function describeChatworkError(body: unknown): ErrorDescription {

@@ -1,5 +1,5 @@
 // GET /v2/bot/list returns at most `limit` bots and a `next` continuation token while more remain
-// (seed 003, "Get a list of bots to which the module is attached").
+// ("Get a list of bots to which the module is attached", https://developers.line.biz/en/reference/partner-docs/).
 import type { components } from "../../generated/line.js";
 import type { LineClient } from "./client.js";
 

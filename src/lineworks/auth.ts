@@ -2,7 +2,7 @@
 // - Service account: RS256 JWT assertion {iss: client id, sub: service account, iat, exp} exchanged at
 //   https://auth.worksmobile.com/oauth2/v2.0/token with grant_type jwt-bearer (https://developers.worksmobile.com/en/docs/auth-jwt).
 // - User account: refresh-token grant; with "Refresh Token Rotation" on, the answer carries a new refresh token
-//   (shared/reference/lineworks.md §2.3).
+//   (https://developers.worksmobile.com/en/docs/auth-oauth).
 // Tokens are cached and renewed before expiry; however many calls wait, one token request is made (single
 // flight, as google-auth-library does). `expires_in` arrives as a string in practice and is coerced.
 // No secret (client secret, private key, assertion, tokens) is ever put into an error or a log line.

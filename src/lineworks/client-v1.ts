@@ -18,9 +18,10 @@ export interface LineWorksV1ClientOptions extends CommonOptions {
 export type LineWorksV1Client = BizchatClient<paths>;
 
 /**
- * A typed LINE WORKS API 1.0 client (seed 000 call rules, registerBot v4 of seed 004, the service-token
+ * A typed LINE WORKS API 1.0 client (the common call rules of https://developers.worksmobile.com/jp/document/3002003,
+ * registerBot v4 of https://developers.worksmobile.com/jp/document/1005002/v3, the service-token
  * exchange). Every errorCode of the documented table maps to its error class with `code` kept. Default limits:
- * the per-category per-API limits of seed 000 (Message 60/min on Free — set `rateLimit.classes.message.limit`
+ * the documented per-category per-API limits (Message 60/min on Free — set `rateLimit.classes.message.limit`
  * to 200 on paid plans) and at most 5 concurrent connections.
  */
 export function createLineWorksV1Client(options: LineWorksV1ClientOptions): LineWorksV1Client {

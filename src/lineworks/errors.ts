@@ -1,6 +1,7 @@
 // LINE WORKS error bodies. API 2.0: {code, description} (https://developers.worksmobile.com/en/docs/rate-limits);
-// an expired token is 403 + code UNAUTHORIZED (official samples, shared/reference/lineworks.md §1.6).
-// API 1.0: {errorCode, errorMessage} with the documented code table (seed 000), mapped to classes through the
+// an expired token is 403 + code UNAUTHORIZED (LINE WORKS' official samples, https://github.com/lineworks/works-api-code-samples).
+// API 1.0: {errorCode, errorMessage} with the documented code table (https://developers.worksmobile.com/jp/document/3002003),
+// mapped to classes through the
 // spec's x-bizchat-error-codes (generated operation table). OAuth token endpoint: {error, error_description}.
 import { describeNonJsonError, type ErrorDescription } from "../runtime/client.js";
 import {

@@ -1,4 +1,4 @@
-// The error hierarchy of DESIGN.md. Every error says which provider answered and carries what a caller needs to
+// The error hierarchy (BizchatError → ApiError and its status subclasses, NetworkError, …). Every error says which provider answered and carries what a caller needs to
 // react (status, provider messages and code, request id, rate-limit state, `retryable`); none holds a secret:
 // requests are kept only in redacted form (see redact.ts).
 import { redactHeaders, redactUrl } from "./redact.js";

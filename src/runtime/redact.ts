@@ -1,5 +1,5 @@
 // Secrets never leave the machine inside an error, a log line or an inspected object.
-// Field list after gaxios' defaultErrorRedactor (shared/reference/tooling.md §5.4), extended with the
+// Field list after gaxios' defaultErrorRedactor (https://github.com/googleapis/gaxios, src/common.ts), extended with the
 // providers' own credential headers (Chatwork x-chatworktoken, LINE WORKS consumerKey).
 const SECRET_HEADER = /authorization|authentication|secret|token|consumerkey|api-?key|cookie|signature/i;
 const SECRET_PARAM = /token|secret|assertion|password|code_verifier|^code$|signature/i;

@@ -1,4 +1,4 @@
-// Webhook helpers under garbage. The documented contract (DESIGN.md, README "Webhooks"): `verify…Signature` returns
+// Webhook helpers under garbage. The documented contract (README "Webhooks"): `verify…Signature` returns
 // a boolean and never throws; `parse…` verifies, then validates, and throws only WebhookVerificationError (reason
 // `signature`, `json` or `schema`). Thousands of seeded random inputs check both, with an independent oracle
 // (node:crypto) for the boolean. Then timing: a signature that differs in its first byte must take as long to

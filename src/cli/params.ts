@@ -2,9 +2,11 @@
 //
 // Where each parameter goes and which JSON type it has are read from the spec through the generated params
 // validator (generated/<api>.validators.ts) rather than repeated here: path parameters are listed in the operation
-// table; a query or header location exists when its schema is closed (`additionalProperties: false`, which the
-// generator emits for every location), which the validator reveals by rejecting a probe name; and a value is
-// converted only where the validator reports a `type` error for the string (e.g. "322" → 322 for an integer).
+// table; the query location is closed (`additionalProperties: false`), so the validator reveals a documented query
+// name by rejecting a probe name but not it; the header location is left open (callers may add any header), so a
+// documented header is found by its schema instead: a value of the wrong JSON type draws a `type` error at its
+// pointer, an undocumented one draws none. A value is converted only where the validator reports a `type` error for
+// the string (e.g. "322" → 322 for an integer).
 // Whatever stays wrong is left for the client's own validation, which names field and rule and sends nothing.
 // This relies on the validators reporting every error (Ajv `allErrors: true` in scripts/lib/validators.mjs): a
 // first-error-only validator would stop at the missing path parameters of a probe.
@@ -29,17 +31,34 @@ function rejected(errors: SchemaError[], location: Location, name: string): bool
   );
 }
 
-/** True when the operation documents `name` in the query or header location. */
-function documentedIn(validator: Validator, location: Location, name: string): boolean {
-  const errors = errorsFor(validator, { [location]: { [PROBE]: "", [name]: "" } });
-  return rejected(errors, location, PROBE) && !rejected(errors, location, name);
+/** True when the operation documents `name` as a query parameter (a closed location: unknown names are rejected). */
+function documentedInQuery(validator: Validator, name: string): boolean {
+  const errors = errorsFor(validator, { query: { [PROBE]: "", [name]: "" } });
+  return rejected(errors, "query", PROBE) && !rejected(errors, "query", name);
 }
 
-function locate(validator: Validator, row: OperationRow, name: string): Location | null {
-  if (row.pathParams.includes(name)) return "path";
-  if (documentedIn(validator, "query", name)) return "query";
-  if (documentedIn(validator, "header", name)) return "header";
+/** A JSON value no parameter schema with a `type` accepts together with a string, number or boolean one. */
+const WRONG_TYPE_PROBE = { [PROBE]: [] };
+const pointerTo = (name: string) => `/header/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+
+/**
+ * The documented spelling of header `name`, or null. The header location is open, so a documented header shows
+ * only through its own schema rejecting a value of the wrong type. HTTP header names are case-insensitive
+ * (https://www.rfc-editor.org/rfc/rfc9110#section-5.1), so `X-Foo` finds a header the spec spells `x-foo`.
+ */
+function documentedHeader(validator: Validator, name: string): string | null {
+  for (const candidate of new Set([name, name.toLowerCase()])) {
+    const errors = errorsFor(validator, { header: { [candidate]: WRONG_TYPE_PROBE } });
+    if (errors.some((e) => e.instancePath === pointerTo(candidate))) return candidate;
+  }
   return null;
+}
+
+function locate(validator: Validator, row: OperationRow, name: string): { location: Location; name: string } | null {
+  if (row.pathParams.includes(name)) return { location: "path", name };
+  if (documentedInQuery(validator, name)) return { location: "query", name };
+  const header = documentedHeader(validator, name);
+  return header === null ? null : { location: "header", name: header };
 }
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -130,12 +149,12 @@ export function buildParams(
   const params: Params = {};
   const unknown: string[] = [];
   for (const [name, values] of grouped) {
-    const location = locate(validator, row, name);
-    if (!location) {
+    const found = locate(validator, row, name);
+    if (!found) {
       unknown.push(name);
       continue;
     }
-    (params[location] ??= {})[name] = values.length === 1 ? values[0] : values;
+    (params[found.location] ??= {})[found.name] = values.length === 1 ? values[0] : values;
   }
   coerce(validator, params);
   if (unknown.length) {

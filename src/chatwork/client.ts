@@ -20,7 +20,8 @@ export type ChatworkClient = BizchatClient<paths>;
  */
 export function createChatworkClient(options: ChatworkClientOptions): ChatworkClient {
   const { token, accessToken, ...common } = options;
-  if (token === undefined && accessToken === undefined) {
+  // An empty string is a credential left unset (`process.env.CHATWORK_API_TOKEN ?? ""`): refused like a missing one.
+  if ((token === undefined || token === "") && (accessToken === undefined || accessToken === "")) {
     throw new TypeError("createChatworkClient needs `token` (API token) or `accessToken` (OAuth 2.0)");
   }
   return createProviderClient<paths>(

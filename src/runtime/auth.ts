@@ -24,6 +24,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  */
 async function valueOf(name: string, credential: Credential): Promise<string> {
   const value = typeof credential === "function" ? await credential() : credential;
+  if (value === "") throw new InvalidCredentialError(`the "${name}" credential is empty`);
   if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
     throw new InvalidCredentialError(
       `the "${name}" credential is not a string of characters allowed in an HTTP header (value not shown)`,
@@ -31,6 +32,10 @@ async function valueOf(name: string, credential: Credential): Promise<string> {
   }
   return value;
 }
+
+/** An empty string is a credential left unset (e.g. `token: process.env.X ?? ""`), not one to send. */
+const isGiven = (credential: Credential | undefined): credential is Credential =>
+  credential !== undefined && credential !== "";
 
 /**
  * Picks the first security requirement of the operation that the client has every credential for and returns its
@@ -44,7 +49,7 @@ export async function authHeaders(
 ): Promise<Record<string, string> | null> {
   if (!security.length) return {};
   for (const requirement of security) {
-    if (!requirement.every((name) => credentials[name] !== undefined)) continue;
+    if (!requirement.every((name) => isGiven(credentials[name]))) continue;
     const headers: Record<string, string> = {};
     for (const name of requirement) {
       const scheme = schemes[name];

@@ -299,6 +299,40 @@ export async function main(): Promise<void> {
     expect(result instanceof Error ? result.message : "").toBe("");
   });
 
+  // TypeScript 7 makes `"types": []` the default: a consumer that does not install @types/node must still compile
+  // against every entry point, with the declarations themselves checked (no Buffer, NodeJS.*, node: imports).
+  it("type-checks every entry point without Node's types (types: [], skipLibCheck: false)", async () => {
+    const dir = path.join(consumer, "no-node-types");
+    mkdirSync(dir, { recursive: true });
+    const specifiers = entryPoints()
+      .map(([subpath]) => subpath.replace(/^\./, "bizchat-openapi"))
+      .filter((specifier) => specifier !== "bizchat-openapi/package.json");
+    expect(specifiers.length).toBeGreaterThanOrEqual(5);
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: [],
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ["entry-points.ts"],
+      }),
+    );
+    writeFileSync(
+      path.join(dir, "entry-points.ts"),
+      specifiers.map((specifier, i) => `import * as entry${i} from "${specifier}";`).join("\n") +
+        `\nexport const entryPoints = [${specifiers.map((_, i) => `entry${i}`).join(", ")}];\n`,
+    );
+    const tsc = path.join(consumer, "node_modules/typescript/bin/tsc");
+    const result = await sh(process.execPath, [tsc, "-p", "."], dir).catch((error: Error) => error);
+    expect(result instanceof Error ? result.message : "").toBe("");
+  }, 120_000);
+
   it("runs the bizchat bin through npx", async () => {
     const { stdout } = await sh("npx", ["--no", "--", "bizchat", "ops", "chatwork", "--json"], consumer, 60_000);
     const rows = JSON.parse(stdout) as { operationId: string }[];

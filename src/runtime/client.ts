@@ -1,31 +1,33 @@
-// Assembles one provider client around openapi-fetch: look the call up in the generated operation table, validate
-// it (nothing is sent when invalid), serialize the body by the spec's media type, send it through the transport
-// (auth, limiter, retries, time-outs) and map error answers to the typed error classes.
-import createClient, { type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
+// Assembles one provider client from its definition: one call is a short sequence of named steps —
+// validateCall (nothing is sent when invalid), the operation's prepared plan filled in (buildRequest),
+// sendWithRetries (credentials, limiter, one attempt at a time through the sender, retry decision) and toResult
+// (typed data, or an instance of the mapped error class). The types are openapi-fetch's.
+import type { FetchResponse, MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
-import {
-  type ApiError,
-  BizchatError,
-  errorClassForStatus,
-  RequestValidationError,
-  ResponseValidationError,
-  type ApiErrorClass,
-  type Provider,
-  type ValidationIssue,
-} from "./errors.js";
+import { type ApiError, BizchatError, type ApiErrorClass, type Provider } from "./errors.js";
+import { createFetchSender } from "./fetch-sender.js";
 import {
   RateLimiter,
   credentialFingerprint,
-  readRateLimitHeaders,
   type RateLimitClass,
   type RateLimitHeaderSpec,
   type RateLimitOptions,
 } from "./limiter.js";
-import { DEFAULT_RETRY, mayRetryStatus, type RetryOptions } from "./retry.js";
-import { binaryPartIssues, isEncodable, toFormUrlEncoded, toMultipart } from "./serializers.js";
-import { createCallFetch, PreparedRequest } from "./transport.js";
-import { validationIssues, type OperationValidators, type Validator } from "./validate.js";
+import {
+  prepare,
+  targetOf,
+  type OperationPlan,
+  type OutgoingRequest,
+  type PlanContext,
+  type RequestBody,
+} from "./prepare.js";
+import { validateCall, type CallParams } from "./request-validation.js";
+import { toResult, type ParseAs, type ResultContext } from "./result.js";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+import type { Sender } from "./sender.js";
+import { sendWithRetries, sentRequest, type CallState, type TransportContext } from "./transport.js";
+import type { OperationValidators } from "./validate.js";
 
 export interface ValidateOptions {
   /** Validate params and body before sending (default true). */
@@ -125,66 +127,108 @@ export interface BizchatClient<Paths extends {}> {
   close(): Promise<void>;
 }
 
-/**
- * A path parameter of "." or ".." would be resolved away by URL parsing (even percent-encoded: the WHATWG URL
- * standard treats %2E%2E as ".."), changing the route; an empty one leaves an empty segment ("//"); a lone
- * surrogate cannot be percent-encoded. Such values are refused whatever `validate.request` says, checked as
- * openapi-fetch will serialize them (an array or object becomes its comma-joined values). Every other character,
- * "/" included, is percent-encoded by openapi-fetch's path serializer.
- */
-function unsafePathIssues(path: Record<string, unknown> | undefined): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  for (const [name, value] of Object.entries(path ?? {})) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value)
-      ? value.map(String).join(",")
-      : value !== null && typeof value === "object"
-        ? Object.entries(value).flat().map(String).join(",")
-        : String(value);
-    const base = { location: "path" as const, field: `path.${name}`, pointer: `/${name}`, params: {} };
-    if (/^(\.|%2e){0,2}$/i.test(text)) {
-      issues.push({
-        ...base,
-        rule: "dotSegment",
-        message: 'must not be empty, "." or ".." (it would change the route)',
-      });
-    } else if (!isEncodable(text)) {
-      issues.push({
-        ...base,
-        rule: "encoding",
-        message: "must be well-formed Unicode (a lone surrogate cannot be sent in a URL)",
+interface CallInit {
+  params?: CallParams;
+  body?: unknown;
+  headers?: HeadersInit | Record<string, string | string[] | null | undefined>;
+  signal?: AbortSignal;
+  parseAs?: ParseAs;
+  /** An absolute URL for this call (e.g. an upload URL an earlier answer gave); the client's baseUrl wins. */
+  baseUrl?: string;
+  bodySerializer?: (body: unknown) => RequestBody;
+  [key: string]: unknown;
+}
+
+/** Fixed credentials give fixed headers: worked out once per operation instead of on every attempt. */
+function credentialHeaderSource(definition: ProviderDefinition) {
+  const { table, credentials, provider } = definition;
+  const fixed = Object.values(credentials).every((credential) => typeof credential !== "function");
+  const cache = new Map<string, Record<string, string>>();
+  const load = async (plan: OperationPlan) => {
+    const headers = await authHeaders(plan.row.security, table.securitySchemes, credentials).catch((error: unknown) => {
+      if (error instanceof InvalidCredentialError)
+        throw new BizchatError(`${plan.operationId}: ${error.message}`, { provider, operationId: plan.operationId });
+      throw error;
+    });
+    if (!headers) {
+      const needed = plan.row.security.map((r) => r.join(" + ")).join(" or ");
+      throw new BizchatError(`${plan.operationId}: no credentials for its security scheme (${needed})`, {
+        provider,
+        operationId: plan.operationId,
       });
     }
+    if (fixed) cache.set(plan.operationId, headers);
+    return headers;
+  };
+  return (plan: OperationPlan) => cache.get(plan.operationId) ?? load(plan);
+}
+
+/** Lower-cased caller headers on top of the plan's: `null` removes one, an array is joined (as fetch joins). */
+function mergeHeaders(headers: Record<string, string>, extra: CallInit["headers"] | CallParams["header"]): void {
+  if (!extra) return;
+  const entries: Iterable<[string, unknown]> =
+    extra instanceof Headers
+      ? extra.entries()
+      : Array.isArray(extra)
+        ? (extra as [string, string][])
+        : Object.entries(extra);
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase();
+    if (value === null) delete headers[key];
+    else if (Array.isArray(value)) headers[key] = value.map(String).join(", ");
+    else if (value !== undefined) headers[key] = String(value as string | number | boolean);
   }
-  return issues;
 }
 
-const utf8 = new TextDecoder();
-
-/**
- * What openapi-fetch makes of a success body with parseAs "json" or "text" (Body.json() / Body.text(): UTF-8,
- * a leading BOM dropped), from bytes already read: without Content-Length an empty JSON body is `undefined`.
- */
-function parseSuccessBody(bytes: Uint8Array, parseAs: "json" | "text", contentLength: string | null): unknown {
-  const text = utf8.decode(bytes);
-  if (parseAs === "text") return text;
-  return !contentLength && !text ? undefined : JSON.parse(text);
+/** The request of one call, filled in from the plan (credentials are added per attempt by the transport). */
+function buildRequest(plan: OperationPlan, init: CallInit): OutgoingRequest {
+  const target = init.baseUrl !== undefined && !plan.clientBaseUrl ? targetOf(init.baseUrl) : plan.target;
+  if (!target) {
+    const missing = Object.keys(plan.row.server.variables).join(", ");
+    throw new BizchatError(`${plan.operationId}: the server variable(s) {${missing}} have no value`, {
+      provider: plan.provider,
+      operationId: plan.operationId,
+    });
+  }
+  const headers = plan.baseHeaders();
+  let body: RequestBody | null = null;
+  if (init.body !== undefined) {
+    body = init.bodySerializer ? init.bodySerializer(init.body) : plan.encodeBody(init.body);
+    if (body instanceof FormData) delete headers["content-type"];
+    else if (!headers["content-type"]) headers["content-type"] = "application/json";
+  }
+  mergeHeaders(headers, init.headers);
+  mergeHeaders(headers, init.params?.header);
+  return {
+    method: plan.method,
+    origin: target.origin,
+    path: target.prefix + plan.pathAndQuery(init.params),
+    headers,
+    body,
+  };
 }
 
-function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
-  return row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = variables?.[name] ?? row.server.variables[name];
-    if (value === undefined) throw new Error(`server variable {${name}} has no value`);
-    return encodeURIComponent(value);
-  });
+/** Node (not Bun or Deno, which also set process.versions.node, nor workerd): the undici transport applies. */
+function isNode(): boolean {
+  const runtime = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: unknown };
+  const versions = runtime.process?.versions;
+  if (!versions?.node || versions.bun || runtime.Deno !== undefined) return false;
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== "Cloudflare-Workers";
 }
 
-interface CallInit {
-  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  [key: string]: unknown;
+/** The client's sender: the undici one on Node unless a fetch is injected, loaded on first use; fetch otherwise. */
+function senderSource(options: CommonOptions, useNode: boolean) {
+  let sender: Sender | Promise<Sender> | undefined;
+  const source = () =>
+    (sender ??= useNode
+      ? import("./node-sender.js").then(({ createNodeSender }) => (sender = createNodeSender()))
+      : createFetchSender(options.fetch ?? globalThis.fetch, options.fetch === undefined));
+  const close = async () => {
+    const current = await sender;
+    sender = undefined;
+    await current?.close();
+  };
+  return { source, close };
 }
 
 export function createProviderClient<Paths extends {}>(
@@ -192,7 +236,6 @@ export function createProviderClient<Paths extends {}>(
   options: CommonOptions = {},
 ): BizchatClient<Paths> {
   const { provider, table } = definition;
-  const base = createClient<Record<string, Record<HttpMethod, {}>>>();
   const limiter =
     options.rateLimit === false || !Object.keys(table.rateLimits).length
       ? null
@@ -200,204 +243,56 @@ export function createProviderClient<Paths extends {}>(
           provider,
           credentialFingerprint: credentialFingerprint(definition.credentials),
         });
-  const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry };
+  const useNode = options.fetch === undefined && isNode();
+  const senders = senderSource(options, useNode);
+  const transport: TransportContext = {
+    provider,
+    limiter,
+    retry: options.retry === false ? null : { ...DEFAULT_RETRY, ...options.retry },
+    timeoutMs: options.timeoutMs ?? 30_000,
+    deadlineMs: options.deadlineMs,
+    maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 * 1024,
+    rateLimitHeaders: table.rateLimitHeaders,
+    authHeaders: credentialHeaderSource(definition),
+    onUnauthorized: definition.onUnauthorized,
+    sender: senders.source,
+  };
+  const results: ResultContext = {
+    definition,
+    rateLimitHeaders: table.rateLimitHeaders,
+    responseMode: options.validate?.response ?? "off",
+    logger: options.logger ?? console,
+  };
   const validateRequest = options.validate?.request !== false;
-  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const responseMode = options.validate?.response ?? "off";
-  const logger = options.logger ?? console;
-  // Fixed credentials give fixed headers: worked out once per operation instead of on every attempt.
-  const staticCredentials = Object.values(definition.credentials).every(
-    (credential) => typeof credential !== "function",
-  );
-  const staticAuthHeaders = new Map<string, Record<string, string>>();
+  const planContext: PlanContext = {
+    provider,
+    baseUrl: options.baseUrl,
+    serverVariables: definition.serverVariables,
+    acceptEncoding: useNode,
+  };
+  const plans = new Map<string, OperationPlan>();
+
+  /** The operation's plan, made on its first call. */
+  function planFor(method: string, path: string): OperationPlan {
+    const key = `${method} ${path}`;
+    let plan = plans.get(key);
+    if (plan) return plan;
+    const operationId = table.index[key];
+    if (!operationId) throw new BizchatError(`${key} is not an operation of the ${provider} spec`, { provider });
+    plan = prepare(operationId, table.operations[operationId]!, definition.validators[operationId]!, planContext);
+    plans.set(key, plan);
+    return plan;
+  }
 
   async function call(method: string, path: string, init: CallInit = {}) {
-    const operationId = table.index[`${method} ${path}`];
-    if (!operationId)
-      throw new BizchatError(`${method} ${path} is not an operation of the ${provider} spec`, { provider });
-    const row = table.operations[operationId]!;
-    const validators = definition.validators[operationId]!;
-
-    const unsafePath = unsafePathIssues(init.params?.path);
-    if (unsafePath.length) throw new RequestValidationError(operationId, provider, unsafePath);
-    if (validateRequest) {
-      const params = init.params ?? {};
-      const issues: ValidationIssue[] = validationIssues(validators.params, params, "params", true);
-      if (row.requestBody) {
-        if (init.body === undefined) {
-          if (row.requestBody.required) {
-            issues.push({
-              location: "body",
-              field: "body",
-              pointer: "",
-              rule: "required",
-              params: {},
-              message: "is required",
-            });
-          }
-        } else {
-          issues.push(...validationIssues(validators.body!, init.body, "body"));
-          issues.push(...binaryPartIssues(init.body, row.requestBody.binaryFields));
-        }
-      }
-      if (issues.length) throw new RequestValidationError(operationId, provider, issues);
-    }
-
-    const loadCredentialHeaders = async () => {
-      const headers = await authHeaders(row.security, table.securitySchemes, definition.credentials).catch(
-        (error: unknown) => {
-          if (error instanceof InvalidCredentialError)
-            throw new BizchatError(`${operationId}: ${error.message}`, { provider, operationId });
-          throw error;
-        },
-      );
-      if (!headers) {
-        const needed = row.security.map((r) => r.join(" + ")).join(" or ");
-        throw new BizchatError(`${operationId}: no credentials for its security scheme (${needed})`, {
-          provider,
-          operationId,
-        });
-      }
-      if (staticCredentials) staticAuthHeaders.set(operationId, headers);
-      return headers;
-    };
-    const credentialHeaders = () => staticAuthHeaders.get(operationId) ?? loadCredentialHeaders();
-
-    const contentType = row.requestBody?.contentType;
-    const headers: Record<string, string> = { ...init.headers };
-    let bodySerializer: ((body: unknown) => unknown) | undefined;
-    if (contentType === "application/x-www-form-urlencoded") {
-      headers["Content-Type"] = contentType;
-      bodySerializer = (body) => toFormUrlEncoded(body as Record<string, unknown>);
-    } else if (contentType === "multipart/form-data") {
-      bodySerializer = (body) => toMultipart(body as Record<string, unknown>);
-    }
-
-    let answered: Response | undefined;
-    // JSON and text answers are parsed here from the bytes the transport read inside the attempt; openapi-fetch
-    // then hands the body over unread (parseAs "stream"). Copying the Response for openapi-fetch to read it again
-    // cost about a tenth of a call. Other parseAs values take that copy.
-    const parseAs = init.parseAs ?? row.parseAs;
-    const parseHere = parseAs === "json" || parseAs === "text";
-    let successBytes: Uint8Array | undefined;
-    const idempotencyKeySet =
-      row.idempotencyHeader !== null &&
-      Object.keys(headers).some((name) => name.toLowerCase() === row.idempotencyHeader!.toLowerCase());
-    const fetchForCall = createCallFetch({
-      provider,
-      operationId,
-      operation: row,
-      pathParams: init.params?.path ?? {},
-      fetch: options.fetch ?? globalThis.fetch,
-      limiter,
-      retry,
-      timeoutMs,
-      deadlineMs: options.deadlineMs,
-      rateLimitHeaders: table.rateLimitHeaders,
-      authHeaders: credentialHeaders,
-      onUnauthorized: definition.onUnauthorized,
-      maxResponseBytes,
-      onSuccessBody: parseHere ? (bytes) => (successBytes = bytes) : undefined,
-    });
-
-    // One literal of fixed shape (spreading `init` into it made every call's options a slow dictionary-mode object);
-    // the caller's other keys (e.g. `signal`) are copied over as given.
-    const requestOptions: Record<string, unknown> = {
-      params: init.params,
-      body: init.body,
-      headers,
-      // A client pinned to one host (e.g. a mock) keeps it; otherwise a per-call baseUrl (an absolute upload URL)
-      // wins over the spec's server.
-      baseUrl:
-        options.baseUrl ??
-        (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
-      fetch: (request: Request) => fetchForCall(request).then((last) => (answered = last)),
-      parseAs: parseHere ? "stream" : parseAs,
-      bodySerializer: bodySerializer ?? init.bodySerializer,
-      Request: init.Request ?? PreparedRequest,
-    };
-    for (const key in init) if (!(key in requestOptions)) requestOptions[key] = init[key];
-    let result: { data?: unknown; error?: unknown; response: Response };
-    try {
-      result = await base.request(method.toLowerCase() as HttpMethod, path as never, requestOptions as never);
-      // `data` is undefined when openapi-fetch found no body to read (204, HEAD, Content-Length 0).
-      if (successBytes !== undefined && result.data !== undefined) {
-        result.data = parseSuccessBody(
-          successBytes,
-          parseAs as "json" | "text",
-          result.response.headers.get("Content-Length"),
-        );
-      }
-    } catch (error) {
-      // The body was read whole by the transport, so a SyntaxError here is the provider's malformed JSON. Its
-      // message quotes the body (which may hold a token): the typed error says what is wrong without quoting it.
-      if (error instanceof SyntaxError && answered) {
-        throw new ResponseValidationError(operationId, provider, answered.status, [
-          {
-            location: "response",
-            field: "response",
-            pointer: "",
-            rule: "json",
-            params: {},
-            message: "is not valid JSON",
-          },
-        ]);
-      }
-      throw error;
-    }
-    const response = result.response;
-    const status = String(response.status);
-    const bodyValue = response.ok ? result.data : result.error;
-
-    if (responseMode !== "off" && (bodyValue === undefined || typeof bodyValue === "object")) {
-      const validator: Validator | undefined = validators.responses[status] ?? validators.responses[`${status[0]}XX`];
-      const issues = !validator
-        ? []
-        : bodyValue === undefined
-          ? [
-              {
-                location: "response" as const,
-                field: "response",
-                pointer: "",
-                rule: "required",
-                params: {},
-                message: "is empty, but the spec defines a body",
-              },
-            ]
-          : validationIssues(validator, bodyValue, "response");
-      if (issues.length) {
-        const error = new ResponseValidationError(operationId, provider, response.status, issues);
-        if (responseMode === "strict") throw error;
-        logger.warn(error.message);
-      }
-    }
-
-    if (response.ok) return result;
-    const description = definition.describeError(result.error, response.status);
-    const ErrorClass = description.errorClass ?? errorClassForStatus(response.status);
-    const requestId = definition.requestIdHeader
-      ? (response.headers.get(definition.requestIdHeader) ?? undefined)
-      : undefined;
-    const reading = readRateLimitHeaders(response.headers, table.rateLimitHeaders);
-    const error = new ErrorClass({
-      provider,
-      operationId,
-      status: response.status,
-      body: result.error,
-      messages: description.messages,
-      ...(description.code ? { code: description.code } : {}),
-      ...(requestId ? { requestId } : {}),
-      ...(Object.keys(reading).length ? { rateLimit: reading } : {}),
-      // What the client itself would retry: a 429 always, a 5xx only where sending again is safe.
-      retryable: mayRetryStatus(
-        response.status,
-        row.idempotent || (row.idempotencyHeader !== null && idempotencyKeySet),
-      ),
-      request: new Request(response.url || "http://invalid/", { method }),
-      response,
-    });
-    return { error, response };
+    const plan = planFor(method, path);
+    validateCall(plan, init.params, init.body, validateRequest);
+    const request = buildRequest(plan, init);
+    const idempotencyHeader = plan.row.idempotencyHeader?.toLowerCase();
+    const idempotent = plan.row.idempotent || (idempotencyHeader !== undefined && idempotencyHeader in request.headers);
+    const state: CallState = { plan, request, signal: init.signal, idempotent, pathParams: init.params?.path ?? {} };
+    const answer = await sendWithRetries(transport, state);
+    return toResult(results, plan, answer, init.parseAs ?? plan.row.parseAs, sentRequest(request), idempotent);
   }
 
   const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);
@@ -407,6 +302,9 @@ export function createProviderClient<Paths extends {}>(
     PUT: method("PUT"),
     PATCH: method("PATCH"),
     DELETE: method("DELETE"),
-    close: async () => limiter?.stop(),
+    close: async () => {
+      await limiter?.stop();
+      await senders.close();
+    },
   } as unknown as BizchatClient<Paths>;
 }

@@ -49,12 +49,16 @@ export interface ApiErrorDetails extends BizchatErrorOptions {
   code?: string;
   requestId?: string;
   rateLimit?: RateLimitState;
-  request: Request;
+  request: RequestLike;
   response: Response;
 }
 
-/** What an error keeps of a request (a Request, or the transport's PreparedRequest), before redaction. */
-export type RequestLike = Pick<Request, "method" | "url" | "headers">;
+/** What an error keeps of a request (the method, URL and headers actually sent), before redaction. */
+export interface RequestLike {
+  method: string;
+  url: string;
+  headers: Headers | Record<string, string>;
+}
 
 export function toRedactedRequest(request: RequestLike): RedactedRequest {
   return { method: request.method, url: redactUrl(request.url), headers: redactHeaders(request.headers) };

@@ -353,7 +353,7 @@ export function credentialFingerprint(credentials: Record<string, unknown>): str
 
 /** Reads the provider's rate-limit headers (names and reset unit from the spec). Header names are case-insensitive. */
 export function readRateLimitHeaders(
-  headers: Headers,
+  headers: Pick<Headers, "get">,
   spec: RateLimitHeaderSpec | null,
   now = Date.now(),
 ): HeaderReading {

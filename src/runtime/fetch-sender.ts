@@ -1,0 +1,108 @@
+// The portable transport: an injected `fetch`, or the runtime's own where the Node transport is not used (Bun,
+// Deno, Cloudflare workerd). No Node API here: it must load and run on every runtime.
+import { BizchatError } from "./errors.js";
+import type { OutgoingRequest } from "./prepare.js";
+import { AttemptFailure, concatBytes, responseOf, type Answer, type AttemptLimits, type Sender } from "./sender.js";
+
+const NO_BYTES = new Uint8Array(0);
+
+/** Reads the whole body under the attempt's signal, refusing more than `limits.maxResponseBytes`. */
+async function readWhole(response: Response, limits: AttemptLimits): Promise<Uint8Array> {
+  const stream = response.body;
+  if (stream === null) return NO_BYTES;
+  const declared = response.headers.get("content-length");
+  if (declared !== null && Number.isFinite(Number(declared)) && !response.headers.has("content-encoding")) {
+    // The length is framed by the HTTP layer: the body cannot grow past it.
+    if (Number(declared) > limits.maxResponseBytes) {
+      await stream.cancel();
+      throw limits.tooLarge(response.status, Number(declared));
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limits.maxResponseBytes) {
+      await reader.cancel();
+      throw limits.tooLarge(response.status, total);
+    }
+    chunks.push(value);
+  }
+  return concatBytes(chunks, total);
+}
+
+interface AttemptTimer {
+  signal: AbortSignal;
+  clear(): void;
+}
+
+/**
+ * A signal aborted with a "TimeoutError" DOMException (as AbortSignal.timeout gives) by a timer cleared as soon as
+ * the attempt is over: AbortSignal.timeout costs more per call and leaves its timer pending until it fires.
+ */
+function attemptTimer(ms: number): AttemptTimer {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    ms,
+  );
+  // Node: the timer must not keep the process alive. Elsewhere a timer is a number without unref.
+  (timer as { unref?: () => void }).unref?.();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+function bothSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
+}
+
+function failureCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function createFetchSender(fetchImpl: typeof globalThis.fetch, native: boolean): Sender {
+  return {
+    async send(request: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
+      const url = request.origin + request.path;
+      const timer = limits.timeoutMs ? attemptTimer(limits.timeoutMs) : undefined;
+      const signal = bothSignals(limits.signal, timer?.signal);
+      const init: RequestInit = {
+        method: request.method,
+        headers: request.headers,
+        body: request.body as BodyInit | null,
+      };
+      if (signal) init.signal = signal;
+      try {
+        // fetch(url, init) is fetch(new Request(url, init)) (Fetch standard): the runtime's own fetch is spared
+        // building the Request; an injected fetch gets a Request, as it may expect one.
+        const response = await (native ? fetchImpl(url, init) : fetchImpl(new Request(url, init)));
+        const bytes = await readWhole(response, limits);
+        const read = {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          bytes,
+          url: response.url || url,
+        };
+        return { ...read, toResponse: () => responseOf(read, response.headers) };
+      } catch (error) {
+        if (limits.signal?.aborted) throw limits.signal.reason;
+        if (timer?.signal.aborted) throw new AttemptFailure("timeout", undefined, error);
+        if (error instanceof BizchatError) throw error;
+        throw new AttemptFailure("network", failureCode(error), error);
+      } finally {
+        timer?.clear();
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}

@@ -229,6 +229,7 @@ export class RateLimiter {
    */
   private async redisBucket(key: string, spec: RateLimitClass): Promise<QuotaBucket> {
     const link = await this.redisLink!;
+    await link.settled(); // connected, or known to be unreachable (then the buckets degrade at once)
     const options = this.redisOptions!;
     const shared = (suffix: string, local: () => QuotaBucket): RedisBucketOptions => ({
       key: `{${this.namespace}}:${key}:${suffix}`,

@@ -185,6 +185,8 @@ export class RedisLink {
 function duplicate(client: RedisClientLike, options: Record<string, unknown>): RedisClientLike {
   const copy = (...args: unknown[]) =>
     (client.duplicate as (...args: unknown[]) => RedisClientLike).apply(client, args);
-  if ((client as { isCluster?: boolean }).isCluster) return copy(undefined, { redisOptions: options });
-  return copy(options);
+  if (!(client as { isCluster?: boolean }).isCluster) return copy(options);
+  // A cluster's own offline queue must stay off; its nodes' must stay on, or the slot map never loads.
+  const { enableOfflineQueue, ...nodeOptions } = options;
+  return copy(undefined, { enableOfflineQueue, redisOptions: nodeOptions });
 }

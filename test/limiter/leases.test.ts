@@ -221,7 +221,7 @@ describe("a lease holder killed with SIGKILL", () => {
     const victim = spawnWorker();
     const survivor = spawnWorker();
     let survivorOut = "";
-    survivor.stdout!.on("data", (chunk: Buffer) => (survivorOut += chunk));
+    survivor.stdout!.on("data", (chunk: Buffer) => (survivorOut += chunk.toString()));
     const survivorExit = new Promise((resolve) => survivor.on("exit", resolve));
     const victimExit = new Promise((resolve) => victim.on("exit", resolve));
     await sleep(killedWindow * windowMs + 150 - Date.now());

@@ -25,7 +25,9 @@ export async function startRedis(options: { cluster?: boolean } = {}): Promise<R
   try {
     child = spawn("redis-server", args, { stdio: "ignore" });
   } catch (error) {
-    throw new Error(`cannot start redis-server (install the Debian package redis-server): ${String(error)}`);
+    throw new Error(`cannot start redis-server (install the Debian package redis-server): ${String(error)}`, {
+      cause: error,
+    });
   }
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (error) =>

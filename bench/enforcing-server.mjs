@@ -1,7 +1,7 @@
 // A loopback server (own process) that enforces a Chatwork-style quota the way the provider does: fixed windows
 // aligned to the clock, `x-ratelimit-limit/remaining/reset` on every answer (reset as a Unix time in seconds), 429
 // once a window is spent. Usage: node enforcing-server.mjs <limit> <windowMs>. Over IPC, `{ from, to }` answers
-// the requests accepted in the windows wholly inside [from, to] and the 429s sent so far.
+// the requests accepted in the windows wholly inside [from, to] (in all and per window index) and the 429s sent so far.
 import { createServer } from "node:http";
 
 const limit = Number(process.argv[2] ?? 300);
@@ -35,7 +35,11 @@ server.listen(0, "127.0.0.1", () => process.send?.({ port: server.address().port
 process.on("message", ({ from, to }) => {
   let windows = 0;
   let total = 0;
-  for (let w = Math.ceil(from / windowMs); (w + 1) * windowMs <= to; w++, windows++) total += accepted.get(w) ?? 0;
-  process.send({ windows, accepted: total, allowed: windows * limit, rejected429 });
+  const byWindow = {};
+  for (let w = Math.ceil(from / windowMs); (w + 1) * windowMs <= to; w++, windows++) {
+    byWindow[w] = accepted.get(w) ?? 0;
+    total += byWindow[w];
+  }
+  process.send({ windows, accepted: total, allowed: windows * limit, rejected429, byWindow });
 });
 process.on("disconnect", () => process.exit(0));

@@ -6,7 +6,8 @@
 // Windows are managed here rather than with Bottleneck's reservoirRefreshInterval, whose timer starts when the
 // limiter is created and is not aligned with the provider's window (shared/reference/tooling.md §3.5): the
 // refill follows the provider's reset header as soon as one is seen.
-// With `rateLimit.redis`, each bucket lives in Redis instead (redis-bucket.ts) and is shared by every process.
+// With `rateLimit.redis`, each bucket's window lives in Redis instead and is shared by every process, which lease
+// blocks of it (redis-bucket.ts; concurrency caps: redis-slots.ts).
 import Bottleneck from "bottleneck";
 import { createHash } from "node:crypto";
 import { RateLimiterUnavailableError, type Provider } from "./errors.js";
@@ -18,8 +19,9 @@ import {
   type QuotaBucket,
   type RateLimitClass,
 } from "./quota.js";
-import { RedisBucket } from "./redis-bucket.js";
+import { RedisBucket, type RedisBucketOptions } from "./redis-bucket.js";
 import { RedisLink, type RedisRateLimitOptions } from "./redis-link.js";
+import { RedisSlots } from "./redis-slots.js";
 
 export type { HeaderReading, LimitedCall, QuotaBucket, RateLimitClass } from "./quota.js";
 
@@ -33,7 +35,7 @@ export interface RateLimitHeaderSpec {
 export interface RateLimitOptions {
   /** Override documented limits per class, e.g. `{ message: { limit: 200 } }` for a paid LINE WORKS plan. */
   classes?: Record<string, Partial<RateLimitClass>>;
-  /** Share the limits with other processes through Redis (Bottleneck clustering over ioredis). */
+  /** Share the limits with other processes through Redis (ioredis): each process leases blocks of the shared window. */
   redis?: RedisRateLimitOptions;
 }
 
@@ -221,22 +223,43 @@ export class RateLimiter {
     return className;
   }
 
+  /**
+   * The Redis keys of one quota share the hash tag `{bizchat:<provider>:<id>}`, so they live on one Redis Cluster
+   * node (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags).
+   */
   private async redisBucket(key: string, spec: RateLimitClass): Promise<QuotaBucket> {
     const link = await this.redisLink!;
+    await link.settled(); // connected, or known to be unreachable (then the buckets degrade at once)
     const options = this.redisOptions!;
-    return new RedisBucket(spec, link, {
-      id: `${this.namespace}:${key}`,
+    const shared = (suffix: string, local: () => QuotaBucket): RedisBucketOptions => ({
+      key: `{${this.namespace}}:${key}:${suffix}`,
       heartbeatMs: options.heartbeatMs ?? 100,
-      local: options.onError === "local" ? () => new Bucket(spec) : undefined,
+      local: options.onError === "local" ? local : undefined,
       unavailable: (call, reason) =>
         new RateLimiterUnavailableError(
           `${call.operationId}: the shared rate limiter's Redis is unreachable (${reason})`,
-          {
-            provider: this.context.provider,
-            operationId: call.operationId,
-          },
+          { provider: this.context.provider, operationId: call.operationId },
         ),
     });
+    const { maxConcurrent, ...quota } = spec;
+    const window =
+      spec.limit !== undefined && spec.intervalMs !== undefined
+        ? new RedisBucket(
+            spec,
+            link,
+            shared("q", () => new Bucket(quota)),
+          )
+        : undefined;
+    const slots =
+      maxConcurrent !== undefined
+        ? new RedisSlots(
+            maxConcurrent,
+            link,
+            shared("c", () => new Bucket({ maxConcurrent })),
+          )
+        : undefined;
+    if (window && slots) return new BothBuckets(slots, window);
+    return window ?? slots ?? new Bucket(spec);
   }
 
   private bucketsFor(call: LimitedCall): QuotaBucket[] {
@@ -315,12 +338,46 @@ export class RateLimiter {
   }
 
   async stop(): Promise<void> {
-    // Close the shared Redis connection first: Bottleneck then drops each limiter without unsubscribing it one
-    // by one (which fails, unhandled, when Redis is already gone).
-    const link = this.redisLink ? await this.redisLink.catch(() => undefined) : undefined;
-    link?.close();
-    for (const bucket of this.buckets.values()) bucket.stop();
+    // Shared buckets give their unused tokens back before the connection closes (bounded: Redis may be gone).
+    const givenBack = Promise.all([...this.buckets.values()].map((bucket) => Promise.resolve(bucket.stop())));
     this.buckets.clear();
+    const link = this.redisLink ? await this.redisLink.catch(() => undefined) : undefined;
+    if (!link) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise((resolve) => (timer = setTimeout(resolve, link.connectTimeoutMs)));
+    await Promise.race([givenBack.catch(() => undefined), bound]);
+    clearTimeout(timer);
+    link.close();
+  }
+}
+
+/** A class with both a quota and a concurrency cap: a slot first, then a token. */
+class BothBuckets implements QuotaBucket {
+  constructor(
+    private readonly slots: QuotaBucket,
+    private readonly window: QuotaBucket,
+  ) {}
+  async enter(call: LimitedCall): Promise<() => void> {
+    const releaseSlot = await this.slots.enter(call);
+    try {
+      const releaseToken = await this.window.enter(call);
+      return () => {
+        releaseToken();
+        releaseSlot();
+      };
+    } catch (error) {
+      releaseSlot();
+      throw error;
+    }
+  }
+  resync(reading: HeaderReading, now: number): void {
+    this.window.resync(reading, now);
+  }
+  exhausted(until: number): void {
+    this.window.exhausted(until);
+  }
+  stop(): Promise<unknown> {
+    return Promise.all([Promise.resolve(this.slots.stop()), Promise.resolve(this.window.stop())]);
   }
 }
 
@@ -332,8 +389,8 @@ class PendingBucket implements QuotaBucket {
   }
   resync(): void {}
   exhausted(): void {}
-  stop(): void {
-    void this.ready.then(
+  stop(): Promise<unknown> {
+    return this.ready.then(
       (bucket) => bucket.stop(),
       () => undefined,
     );

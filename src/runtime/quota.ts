@@ -34,5 +34,6 @@ export interface QuotaBucket {
   resync(reading: HeaderReading, now: number): void;
   /** A 429: nothing more until `until`. */
   exhausted(until: number): void;
-  stop(): void;
+  /** Settles waiting calls; a shared bucket also gives back what it holds (the promise settles once it has). */
+  stop(): void | Promise<unknown>;
 }

@@ -1,12 +1,14 @@
-// One quota shared by every process through Redis: a clustered Bottleneck limiter (reservoir = the provider's
-// window, maxConcurrent = its connection cap) whose state lives in Redis, so N processes together stay inside one
-// provider quota (shared/reference/tooling.md §3.5, Bottleneck README "Clustering").
+// One quota window shared by every process through Redis, served from leased blocks: a process takes a block of
+// the window's tokens in one atomic step (lease-scripts.ts, one round trip) and hands them to its calls
+// synchronously, so a call under quota costs no round trip at all. Blocks are sized from the process's recent
+// demand and capped at a small share of what the window has left; unused tokens go back when the process falls
+// idle or stops, and lapse with their window. A process that dies holding a block loses at most that block, and
+// only until the window ends.
 //
-// What Bottleneck does not do, done here: its reservoir refresh restarts its clock whenever it happens to notice
-// the window is over, so the window is re-aligned from the provider's reset header (the same rule as the local
-// Bucket); and it waits forever on a Redis that went away, so every waiting call is settled as soon as the link
-// drops: rejected with RateLimiterUnavailableError, or handed to a local limiter when `onError: "local"`.
-import Bottleneck from "bottleneck";
+// The provider's headers still resync the shared window (the same rule as the in-process Bucket), and a 429 holds
+// every process until the reset: each process checks in with Redis at least every heartbeat while it serves
+// calls, and drops what it holds once it sees a hold it did not know. When Redis is unreachable, waiting calls are
+// settled at once: rejected with RateLimiterUnavailableError, or handed to a local limiter (`onError: "local"`).
 import type { BizchatError } from "./errors.js";
 import {
   RESET_MARGIN_MS,
@@ -16,82 +18,180 @@ import {
   type QuotaBucket,
   type RateLimitClass,
 } from "./quota.js";
-import type { RedisLink } from "./redis-link.js";
+import type { Block, RedisLink } from "./redis-link.js";
 
 export interface RedisBucketOptions {
-  /** Bottleneck id; the Redis keys are `b_<id>_*`. Equal ids in different processes share one quota. */
-  id: string;
+  /** The Redis key of this window; keys of one quota share a hash tag (`{…}`). */
+  key: string;
   heartbeatMs: number;
   /** Creates the in-process limiter used while Redis is unreachable; without it calls fail instead. */
   local: (() => QuotaBucket) | undefined;
   unavailable: (call: LimitedCall, reason: string) => BizchatError;
 }
 
-// Adopts a provider reading into Bottleneck's settings hash atomically (the fields process_tick reads:
-// `reservoir`, `lastReservoirRefresh`, `reservoirRefreshInterval`, `running`; Bottleneck 2.19.5 is frozen, so
-// these names are stable). Same rule as Bucket.resync: a reading about the current window only lowers the
-// reservoir; a reading about another window is adopted (remaining minus running jobs) and moves the refresh.
-// ARGV: remaining ('' if unknown), refreshAt ms ('' if unknown), tolerance ms, exhausted flag ('1' on a 429).
-const ADOPT_READING = `
-local key = KEYS[1]
-if redis.call('exists', key) == 0 then return 0 end
-local s = redis.call('hmget', key, 'reservoir', 'lastReservoirRefresh', 'reservoirRefreshInterval', 'running')
-local reservoir, last, interval, running = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4]) or 0
-if reservoir == nil or interval == nil then return 0 end
-local remaining, refreshAt, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-if ARGV[4] == '1' then
-  redis.call('hmset', key, 'reservoir', 0, 'lastReservoirRefresh', refreshAt - interval)
-  return 1
-end
-if refreshAt == nil or math.abs(last + interval - refreshAt) <= tolerance then
-  if remaining ~= nil and remaining < reservoir then redis.call('hset', key, 'reservoir', math.max(0, remaining)) end
-else
-  if remaining ~= nil then redis.call('hset', key, 'reservoir', math.max(0, remaining - running)) end
-  redis.call('hset', key, 'lastReservoirRefresh', refreshAt - interval)
-end
-return 1
-`;
+/** A block is at most this share of what the window has left (1/16: 18 of Chatwork's 300, 125 of LINE's 2,000). */
+const SHARE_DIVISOR = 16;
+/** A block covers the demand of this many heartbeats. */
+const DEMAND_HEARTBEATS = 2;
+/** Unused tokens go back after this many heartbeats without a call. */
+const IDLE_HEARTBEATS = 3;
 
-interface Entry {
+interface Waiter {
   call: LimitedCall;
-  /** Settles the caller's promise once; false when it was already settled. */
-  settle: (outcome: () => void) => boolean;
   resolve: (release: () => void) => void;
   reject: (reason: unknown) => void;
+  onAbort: () => void;
 }
 
+const noRelease = (): void => undefined;
+
 export class RedisBucket implements QuotaBucket {
-  private readonly limiter: Bottleneck;
-  private readonly waiting = new Set<Entry>();
-  private readonly settingsKey: string;
-  private readonly stopListening: () => void;
+  private readonly limit: number;
+  private readonly intervalMs: number;
+  /** Leased tokens this process has not spent yet; they lapse at `end`. */
+  private tokens = 0;
+  private end = 0;
+  private hold = -1;
+  /** What Redis said was left when last asked, to decide whether a provider reading is news. */
+  private sharedLeft = Infinity;
+  private checkedAt = 0;
+  private lastUse = 0;
+  private lastAdopt = 0;
+  private servedSinceCheck = 0;
+  private readonly waiters: Waiter[] = [];
+  private asking = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private localBucket: QuotaBucket | undefined;
+  private readonly stopListening: () => void;
   private stopped = false;
 
   constructor(
-    private readonly spec: RateLimitClass,
+    spec: RateLimitClass,
     private readonly link: RedisLink,
     private readonly options: RedisBucketOptions,
   ) {
-    this.settingsKey = `b_${options.id}_settings`;
-    const quota = spec.limit !== undefined && spec.intervalMs !== undefined;
-    this.limiter = new Bottleneck({
-      id: options.id,
-      connection: link.connection,
-      clearDatastore: false,
-      maxConcurrent: spec.maxConcurrent ?? null,
-      reservoir: quota ? spec.limit! : null,
-      reservoirRefreshAmount: quota ? spec.limit! : null,
-      reservoirRefreshInterval: quota ? spec.intervalMs! : null,
-      // Keys outlive any window, so an idle minute never forgets calls the provider still counts.
-      timeout: Math.max(60_000, 2 * (spec.intervalMs ?? 0)),
-      heartbeatInterval: options.heartbeatMs,
-    });
-    // Script failures also reject the job concerned; the listener only keeps the event from being unhandled.
-    this.limiter.on("error", () => undefined);
+    this.limit = spec.limit!;
+    this.intervalMs = spec.intervalMs!;
     this.stopListening = link.onChange((state) => {
-      if (state === "down") for (const entry of [...this.waiting]) this.degrade(entry);
+      if (state === "down") this.degradeAll();
+      else if (state === "up" && this.waiters.length) this.ask();
     });
+  }
+
+  enter(call: LimitedCall): Promise<() => void> | (() => void) {
+    call.signal?.throwIfAborted();
+    if (this.stopped) return Promise.reject(new Error("rate limiter stopped (client.close())"));
+    const now = Date.now();
+    if (this.waiters.length === 0 && this.takeToken(now)) return noRelease;
+    if (this.link.current === "down") return this.degrade(call);
+    return new Promise<() => void>((resolve, reject) => {
+      const waiter: Waiter = {
+        call,
+        resolve,
+        reject,
+        onAbort: () => this.remove(waiter) && reject(call.signal!.reason as Error),
+      };
+      call.signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.ask();
+    });
+  }
+
+  /** Spends one leased token when there is one; asks ahead for the next block before this one runs out. */
+  private takeToken(now: number): boolean {
+    if (now >= this.end) this.tokens = 0;
+    if (this.tokens <= 0) return false;
+    this.tokens--;
+    this.servedSinceCheck++;
+    this.lastUse = now;
+    if (this.tokens <= this.servedSinceCheck || now - this.checkedAt >= this.options.heartbeatMs) this.ask();
+    this.watchIdle();
+    return true;
+  }
+
+  /** How many tokens to ask for: what waits now plus what this process used per heartbeat lately. */
+  private want(now: number): number {
+    const elapsed = Math.max(1, now - this.checkedAt);
+    const perHeartbeat = Math.ceil((this.servedSinceCheck * this.options.heartbeatMs) / elapsed);
+    const demand = this.waiters.length + DEMAND_HEARTBEATS * perHeartbeat;
+    return Math.max(0, Math.min(this.limit, demand - this.tokens));
+  }
+
+  /** One request to Redis at a time: a block, or a check-in when nothing is wanted. */
+  private ask(): void {
+    if (this.asking || this.stopped || this.link.current !== "up") return;
+    clearTimeout(this.retryTimer);
+    this.asking = true;
+    const now = Date.now();
+    const want = this.want(now);
+    this.link
+      .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, SHARE_DIVISOR)
+      .then(
+        (block) => this.adoptBlock(block, now),
+        () => this.degradeAll(),
+      )
+      .finally(() => {
+        this.asking = false;
+        this.serveWaiters();
+      });
+  }
+
+  private adoptBlock(block: Block, askedAt: number): void {
+    if (this.stopped) return void this.link.giveBack(this.options.key, block.granted, block.end).catch(() => undefined);
+    // A 429 somewhere since the last check-in: what this process still holds must not be spent.
+    if (block.hold !== this.hold) {
+      if (this.hold !== -1) this.tokens = 0;
+      this.hold = block.hold;
+    }
+    if (block.end !== this.end && askedAt >= this.end) this.tokens = 0; // leftovers of a window that ended
+    this.end = block.end;
+    this.tokens += block.granted;
+    this.sharedLeft = block.left;
+    this.checkedAt = askedAt;
+    this.servedSinceCheck = 0;
+    if (this.tokens > 0) this.watchIdle();
+  }
+
+  private serveWaiters(): void {
+    const now = Date.now();
+    while (this.waiters.length && this.takeToken(now)) this.waiters.shift()!.resolve(noRelease);
+    if (!this.waiters.length || this.asking) return;
+    if (this.link.current === "down") return this.degradeAll();
+    // The block was only a share of what is left: ask for the next one at once. Nothing left for now: ask again at
+    // the heartbeat (tokens given back, a resync) or when the window ends.
+    const wait = this.sharedLeft > 0 ? 0 : Math.max(0, Math.min(this.options.heartbeatMs, this.end - now));
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.ask(), wait);
+  }
+
+  /** Gives unused tokens back once no call has come for a few heartbeats, so other processes can use them. */
+  private watchIdle(): void {
+    if (this.idleTimer) return;
+    const idleMs = IDLE_HEARTBEATS * this.options.heartbeatMs;
+    this.idleTimer = setInterval(() => {
+      const now = Date.now();
+      if (this.tokens > 0 && now < this.end && now - this.lastUse < idleMs) return;
+      clearInterval(this.idleTimer);
+      this.idleTimer = undefined;
+      void this.giveBack(now);
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  private giveBack(now: number): Promise<unknown> {
+    const tokens = this.tokens;
+    this.tokens = 0;
+    if (tokens <= 0 || now >= this.end || this.link.current !== "up") return Promise.resolve();
+    return this.link.giveBack(this.options.key, tokens, this.end).catch(() => undefined);
+  }
+
+  private remove(waiter: Waiter): boolean {
+    const i = this.waiters.indexOf(waiter);
+    if (i < 0) return false;
+    this.waiters.splice(i, 1);
+    waiter.call.signal?.removeEventListener("abort", waiter.onAbort);
+    return true;
   }
 
   private local(): QuotaBucket | undefined {
@@ -101,92 +201,71 @@ export class RedisBucket implements QuotaBucket {
   }
 
   /** Redis is unreachable: limit in this process, or fail the call (it was not sent). */
-  private degrade(entry: Entry): void {
-    entry.settle(() => {
-      const local = this.local();
-      if (!local) return entry.reject(this.options.unavailable(entry.call, this.link.reason));
+  private degrade(call: LimitedCall): Promise<() => void> | (() => void) {
+    const local = this.local();
+    if (!local) return Promise.reject(this.options.unavailable(call, this.link.reason));
+    return local.enter(call);
+  }
+
+  private degradeAll(): void {
+    clearTimeout(this.retryTimer);
+    for (const waiter of this.waiters.slice()) {
+      this.remove(waiter);
       try {
-        const entered = local.enter(entry.call);
-        if (typeof entered === "function") entry.resolve(entered);
-        else entered.then(entry.resolve, entry.reject);
+        const entered = this.degrade(waiter.call);
+        if (typeof entered === "function") waiter.resolve(entered);
+        else entered.then(waiter.resolve, waiter.reject);
       } catch (error) {
-        entry.reject(error);
+        waiter.reject(error);
       }
-    });
+    }
   }
 
-  enter(call: LimitedCall): Promise<() => void> {
-    call.signal?.throwIfAborted();
-    if (this.stopped) return Promise.reject(new Error("rate limiter stopped (client.close())"));
-    return new Promise<() => void>((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => entry.settle(() => reject(call.signal!.reason));
-      const entry: Entry = {
-        call,
-        resolve,
-        reject,
-        settle: (outcome) => {
-          if (settled) return false;
-          settled = true;
-          this.waiting.delete(entry);
-          call.signal?.removeEventListener("abort", onAbort);
-          outcome();
-          return true;
-        },
-      };
-      if (this.link.current === "down") return this.degrade(entry);
-      this.waiting.add(entry);
-      call.signal?.addEventListener("abort", onAbort, { once: true });
-      // A job's `expiration` frees its concurrency slot in Redis if this process dies mid-call.
-      this.limiter
-        .schedule({ expiration: 120_000 }, () => {
-          return new Promise<void>((done) => {
-            // The caller may have given up while this job waited (abort, Redis down): give the slot straight back.
-            if (!entry.settle(() => resolve(() => done()))) done();
-          });
-        })
-        .catch(() => this.degrade(entry));
-    });
-  }
-
-  private adopt(remaining: number | undefined, refreshAt: number | undefined, exhausted: boolean): void {
-    if (this.link.current !== "up" || this.spec.limit === undefined) return;
-    this.link.client
-      .eval(
-        ADOPT_READING,
-        1,
-        this.settingsKey,
-        remaining ?? "",
-        refreshAt ?? "",
-        WINDOW_TOLERANCE_MS,
-        exhausted ? "1" : "0",
-      )
-      // A failed resync only leaves the limiter more conservative than the provider; never fail the call for it.
-      .catch(() => undefined);
-  }
-
+  /**
+   * The provider's count is the truth. This process trims what it holds to what the provider says remains; the
+   * shared window hears of it (one round trip) only when the reading is news: another window, or fewer tokens left
+   * than Redis last said, at most once a heartbeat.
+   */
   resync(reading: HeaderReading, now: number): void {
     this.localBucket?.resync(reading, now);
     if (reading.remaining === undefined && !reading.resetAt) return;
     const resetAt = reading.resetAt?.getTime();
     if (resetAt !== undefined && resetAt <= now) return; // a slow answer from a window that already ended
-    this.adopt(reading.remaining, resetAt === undefined ? undefined : resetAt + RESET_MARGIN_MS, false);
+    const end = resetAt === undefined ? undefined : resetAt + RESET_MARGIN_MS;
+    if (reading.remaining !== undefined) this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
+    const otherWindow = end !== undefined && Math.abs(end - this.end) > WINDOW_TOLERANCE_MS;
+    const fewer = reading.remaining !== undefined && reading.remaining < this.sharedLeft;
+    if (!otherWindow && !(fewer && now - this.lastAdopt >= this.options.heartbeatMs)) return;
+    // Past the end of the window this process knows, its next check-in brings the current one.
+    if (now >= this.end || this.link.current !== "up") return;
+    this.lastAdopt = now;
+    if (otherWindow) this.end = end; // what this process holds lapses with the provider's window
+    this.link
+      .adoptReading(this.options.key, now, reading.remaining, end, WINDOW_TOLERANCE_MS)
+      // A failed resync only leaves the limiter less exact; never fail the call for it.
+      .catch(() => undefined);
+    if (otherWindow) this.sharedLeft = Infinity;
   }
 
+  /** A 429: nothing more until `until`, here at once and in every other process at its next check-in. */
   exhausted(until: number): void {
-    this.adopt(0, until, true);
+    this.tokens = 0;
     this.localBucket?.exhausted(until);
+    if (this.link.current !== "up") return;
+    this.link.hold(this.options.key, until).catch(() => undefined);
   }
 
-  stop(): void {
+  /** Settles what waits and gives unused tokens back; resolves once Redis has them (or could not be told). */
+  stop(): Promise<unknown> {
     this.stopped = true;
     this.stopListening();
-    for (const entry of [...this.waiting])
-      entry.settle(() => entry.reject(new Error("rate limiter stopped (client.close())")));
-    this.localBucket?.stop();
-    // With a shared connection Bottleneck only unsubscribes this limiter (and returns nothing to await).
-    void Promise.resolve()
-      .then(() => this.limiter.disconnect(false))
-      .catch(() => undefined);
+    clearTimeout(this.retryTimer);
+    clearInterval(this.idleTimer);
+    for (const waiter of this.waiters.slice()) {
+      this.remove(waiter);
+      waiter.reject(new Error("rate limiter stopped (client.close())"));
+    }
+    void this.localBucket?.stop();
+    return this.giveBack(Date.now());
   }
 }

@@ -1,22 +1,21 @@
-// The Redis connection behind the distributed rate limiter, and whether it can be trusted right now.
-// Bottleneck's clustering (datastore "ioredis", shared IORedisConnection) keeps each quota in Redis so several
-// processes draw from one provider window (shared/reference/tooling.md §3.5). Bottleneck itself never gives up on
-// a Redis that went away, so this link watches the connection and tells the buckets when to stop waiting on it.
-import Bottleneck from "bottleneck";
+// The Redis connection behind the shared rate limiter, the scripts it runs there, and whether it can be trusted
+// right now. ioredis is an optional peer dependency; the scripts are registered with its defineCommand, which sends
+// EVALSHA and falls back to EVAL once after a SCRIPT FLUSH or on a fresh node (https://github.com/redis/ioredis#lua-scripting).
+import { ADOPT_READING, GIVE_BACK, HOLD, KEY_GRACE_MS, RELEASE_SLOT, TAKE_BLOCK, TAKE_SLOT } from "./lease-scripts.js";
 
-/** The parts of an ioredis client the limiter uses (ioredis is an optional peer dependency). */
+/** The parts of an ioredis client (Redis or Cluster) the limiter uses. */
 export interface RedisClientLike {
   readonly status: string;
-  duplicate(override?: Record<string, unknown>): RedisClientLike;
+  duplicate(...args: never[]): RedisClientLike;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
   disconnect(): void;
 }
 
 export interface RedisRateLimitOptions {
   /**
-   * An ioredis client to share quotas through. The limiter works on duplicates of it (one for commands, one for
-   * pub/sub) and leaves this client alone. Without it, a client is created from `clientOptions`.
+   * An ioredis client (Redis or Cluster) to share quotas through. The limiter works on a duplicate of it and leaves
+   * this client alone. Without it, a client is created from `clientOptions`.
    */
   client?: RedisClientLike;
   /** ioredis options (e.g. `{ host, port }`) used when no `client` is given. */
@@ -30,28 +29,49 @@ export interface RedisRateLimitOptions {
   onError?: "fail" | "local";
   /** How long to wait for Redis to connect, and for one limiter command, before treating it as unreachable (default 2000 ms). */
   connectTimeoutMs?: number;
-  /** How often each process re-reads the shared state; bounds how late a refilled window is noticed (default 100 ms). */
+  /**
+   * How often a process checks in with the shared window while it serves calls from its block, and re-asks while
+   * its calls wait; bounds how late a 429 seen elsewhere or a refilled window is noticed (default 100 ms).
+   */
   heartbeatMs?: number;
 }
 
 type LinkState = "connecting" | "up" | "down";
+type Script = (...args: (string | number)[]) => Promise<unknown>;
+
+const SCRIPTS = {
+  bizchatTakeBlock: TAKE_BLOCK,
+  bizchatGiveBack: GIVE_BACK,
+  bizchatAdoptReading: ADOPT_READING,
+  bizchatHold: HOLD,
+  bizchatTakeSlot: TAKE_SLOT,
+  bizchatReleaseSlot: RELEASE_SLOT,
+} as const;
+
+/** What Redis answered to a block request. */
+export interface Block {
+  granted: number;
+  end: number;
+  left: number;
+  hold: number;
+}
 
 export class RedisLink {
-  readonly connection: InstanceType<typeof Bottleneck.IORedisConnection>;
   readonly client: RedisClientLike;
   readonly connectTimeoutMs: number;
   private state: LinkState = "connecting";
   private lastError: unknown;
   private readonly listeners = new Set<(state: LinkState) => void>();
   private readonly connectTimer: NodeJS.Timeout;
+  private readonly scripts: Record<keyof typeof SCRIPTS, Script>;
 
   private constructor(client: RedisClientLike, connectTimeoutMs: number) {
     this.client = client;
     this.connectTimeoutMs = connectTimeoutMs;
-    this.connection = new Bottleneck.IORedisConnection({ client: client as never });
-    // Without an error listener Bottleneck's and ioredis' "error" events would be unhandled; the state change is
-    // what matters to callers, the error text is kept for the message of RateLimiterUnavailableError.
-    this.connection.on("error", (error: unknown) => (this.lastError = error));
+    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
+    this.scripts = client as unknown as Record<keyof typeof SCRIPTS, Script>;
+    // Without an error listener ioredis' "error" events would be unhandled; the state change is what matters to
+    // callers, the error text is kept for the message of RateLimiterUnavailableError.
     client.on("error", (error) => (this.lastError = error));
     client.on("ready", () => this.setState("up"));
     client.on("close", () => this.setState("down"));
@@ -72,7 +92,7 @@ export class RedisLink {
       commandTimeout: connectTimeoutMs,
       connectTimeout: connectTimeoutMs,
     };
-    if (options.client) return new RedisLink(options.client.duplicate(failFast), connectTimeoutMs);
+    if (options.client) return new RedisLink(duplicate(options.client, failFast), connectTimeoutMs);
     let Redis: new (options: Record<string, unknown>) => RedisClientLike;
     try {
       ({ Redis } = (await import("ioredis")) as unknown as { Redis: typeof Redis });
@@ -119,11 +139,54 @@ export class RedisLink {
     });
   }
 
+  async takeBlock(key: string, now: number, limit: number, intervalMs: number, want: number, divisor: number) {
+    const reply = (await this.scripts.bizchatTakeBlock(
+      key,
+      now,
+      limit,
+      intervalMs,
+      want,
+      divisor,
+      KEY_GRACE_MS,
+    )) as number[];
+    const [granted, end, left, hold] = reply.map(Number) as [number, number, number, number];
+    return { granted, end, left, hold } satisfies Block;
+  }
+
+  giveBack(key: string, tokens: number, end: number): Promise<unknown> {
+    return this.scripts.bizchatGiveBack(key, tokens, end);
+  }
+
+  adoptReading(key: string, now: number, remaining: number | undefined, end: number | undefined, toleranceMs: number) {
+    return this.scripts.bizchatAdoptReading(key, now, remaining ?? "", end ?? "", toleranceMs, KEY_GRACE_MS);
+  }
+
+  hold(key: string, until: number): Promise<unknown> {
+    return this.scripts.bizchatHold(key, until, KEY_GRACE_MS);
+  }
+
+  async takeSlot(key: string, now: number, cap: number, member: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.scripts.bizchatTakeSlot(key, now, cap, member, ttlMs)) === 1;
+  }
+
+  releaseSlot(key: string, member: string): Promise<unknown> {
+    return this.scripts.bizchatReleaseSlot(key, member);
+  }
+
   close(): void {
     clearTimeout(this.connectTimer);
     this.listeners.clear();
     this.state = "down";
-    // Not flushed: pending commands of a closing client have nobody left to answer.
-    void this.connection.disconnect(false);
+    this.client.disconnect();
   }
+}
+
+/** ioredis' Redis#duplicate takes options; Cluster#duplicate takes start-up nodes first, then options. */
+function duplicate(client: RedisClientLike, options: Record<string, unknown>): RedisClientLike {
+  const copy = (...args: unknown[]) =>
+    (client.duplicate as (...args: unknown[]) => RedisClientLike).apply(client, args);
+  if (!(client as { isCluster?: boolean }).isCluster) return copy(options);
+  // A cluster's own offline queue must stay off; its nodes' must stay on, or the slot map never loads.
+  const { enableOfflineQueue, ...nodeOptions } = options;
+  return copy(undefined, { enableOfflineQueue, redisOptions: nodeOptions });
 }

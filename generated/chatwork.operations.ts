@@ -7,7 +7,8 @@ export const operationTable = {
       "path": "/me",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -44,7 +45,8 @@ export const operationTable = {
       "path": "/my/status",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -81,7 +83,8 @@ export const operationTable = {
       "path": "/my/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -119,7 +122,8 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -157,7 +161,8 @@ export const operationTable = {
       "path": "/rooms",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -197,7 +202,8 @@ export const operationTable = {
       "path": "/rooms",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -242,7 +248,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -286,7 +293,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -334,7 +342,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -382,7 +391,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/members",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -426,7 +436,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/members",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -474,7 +485,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -519,7 +531,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -568,7 +581,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/read",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -616,7 +630,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/unread",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -664,7 +679,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -709,7 +725,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -758,7 +775,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -803,7 +821,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -847,7 +866,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -896,7 +916,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks/{task_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -941,7 +962,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks/{task_id}/status",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -990,7 +1012,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1034,7 +1057,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "multipart/form-data",
@@ -1084,7 +1108,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files/{file_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1129,7 +1154,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1173,7 +1199,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -1221,7 +1248,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -1269,7 +1297,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1313,7 +1342,8 @@ export const operationTable = {
       "path": "/incoming_requests",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1350,7 +1380,8 @@ export const operationTable = {
       "path": "/incoming_requests/{request_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1391,7 +1422,8 @@ export const operationTable = {
       "path": "/incoming_requests/{request_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",

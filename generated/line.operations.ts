@@ -7,7 +7,8 @@ export const operationTable = {
       "path": "/shop/v3/mission",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -43,7 +44,8 @@ export const operationTable = {
       "path": "/v2/bot/message/markAsRead",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -78,7 +80,8 @@ export const operationTable = {
       "path": "/module/auth/v1/token",
       "server": {
         "url": "https://manager.line.biz",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
@@ -113,7 +116,8 @@ export const operationTable = {
       "path": "/v2/bot/channel/detach",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -148,7 +152,8 @@ export const operationTable = {
       "path": "/v2/bot/chat/{chatId}/control/acquire",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -187,7 +192,8 @@ export const operationTable = {
       "path": "/v2/bot/chat/{chatId}/control/release",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -220,7 +226,8 @@ export const operationTable = {
       "path": "/v2/bot/list",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",

@@ -9,7 +9,8 @@ export const operationTable = {
         "url": "https://apis.worksmobile.com/{apiId}",
         "variables": {
           "apiId": "kr1wwTrYrbIot"
-        }
+        },
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -49,7 +50,8 @@ export const operationTable = {
       "path": "/oauth/token",
       "server": {
         "url": "https://auth.worksmobile.com",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",

@@ -7,7 +7,8 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -41,7 +42,8 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -76,7 +78,8 @@ export const operationTable = {
       "path": "/users/{userId}/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -113,7 +116,8 @@ export const operationTable = {
       "path": "/custom-properties",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -147,7 +151,8 @@ export const operationTable = {
       "path": "/custom-properties",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": {
         "contentType": "application/json",
@@ -183,7 +188,8 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -220,7 +226,8 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -254,7 +261,8 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": {
         "contentType": "application/json",
@@ -293,7 +301,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -330,7 +339,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -368,7 +378,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -402,7 +413,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -440,7 +452,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/forcedelete",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -474,7 +487,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "blob",
@@ -511,7 +525,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -549,7 +564,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -582,7 +598,8 @@ export const operationTable = {
       "path": "/k/contact/photo/{uploadId}",
       "server": {
         "url": "https://apis-storage.worksmobile.com",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "multipart/form-data",
@@ -622,7 +639,8 @@ export const operationTable = {
       "path": "/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -656,7 +674,8 @@ export const operationTable = {
       "path": "/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -691,7 +710,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -727,7 +747,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -766,7 +787,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -799,7 +821,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -838,7 +861,8 @@ export const operationTable = {
       "path": "/users/{userId}/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -875,7 +899,8 @@ export const operationTable = {
       "path": "/users/{userId}/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
@@ -913,7 +938,8 @@ export const operationTable = {
       "path": "/token",
       "server": {
         "url": "https://auth.worksmobile.com/oauth2/v2.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",

@@ -4,11 +4,22 @@ import { deref, eachOperation, parametersOf } from "./specs.mjs";
 
 const BINARY = (schema) => schema && (schema.contentMediaType || schema.format === "binary");
 
+/**
+ * Where the operation's server sits below the spec's root server: "" for the root itself, "/contacts" for a
+ * path-level server `{root}/contacts`, null for a server elsewhere (another host, e.g. an upload or token host).
+ * A client-wide `baseUrl` replaces the root, so the operation goes to `{baseUrl}{pathBelowRoot}{path}`.
+ */
+function pathBelowRoot(rootUrl, url) {
+  if (url === rootUrl) return "";
+  return url.startsWith(`${rootUrl}/`) ? url.slice(rootUrl.length).replace(/\/+$/, "") : null;
+}
+
 function serversOf(spec, item, operation) {
   const servers = operation.servers ?? item.servers ?? spec.servers ?? [{ url: "" }];
   const server = servers[0];
   const variables = Object.fromEntries(Object.entries(server.variables ?? {}).map(([name, v]) => [name, v.default]));
-  return { url: server.url, variables };
+  const rootUrl = (spec.servers ?? [{ url: "" }])[0].url.replace(/\/+$/, "");
+  return { url: server.url, variables, pathBelowRoot: pathBelowRoot(rootUrl, server.url.replace(/\/+$/, "")) };
 }
 
 function requestBodyOf(spec, operation) {

@@ -22,6 +22,7 @@ import {
   type RateLimitHeaderSpec,
   type RateLimitOptions,
 } from "./limiter.js";
+import { operationBaseUrl } from "./base-url.js";
 import { DEFAULT_RETRY, mayRetryStatus, type RetryOptions } from "./retry.js";
 import { binaryPartIssues, isEncodable, toFormUrlEncoded, toMultipart } from "./serializers.js";
 import { createCallFetch, PreparedRequest } from "./transport.js";
@@ -171,14 +172,6 @@ function parseSuccessBody(bytes: Uint8Array, parseAs: "json" | "text", contentLe
   return !contentLength && !text ? undefined : JSON.parse(text);
 }
 
-function serverUrl(row: OperationRow, variables: Record<string, string> | undefined): string {
-  return row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = variables?.[name] ?? row.server.variables[name];
-    if (value === undefined) throw new Error(`server variable {${name}} has no value`);
-    return encodeURIComponent(value);
-  });
-}
-
 interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
   body?: unknown;
@@ -307,11 +300,7 @@ export function createProviderClient<Paths extends {}>(
       params: init.params,
       body: init.body,
       headers,
-      // A client pinned to one host (e.g. a mock) keeps it; otherwise a per-call baseUrl (an absolute upload URL)
-      // wins over the spec's server.
-      baseUrl:
-        options.baseUrl ??
-        (typeof init.baseUrl === "string" ? init.baseUrl : serverUrl(row, definition.serverVariables)),
+      baseUrl: operationBaseUrl(row.server, options.baseUrl, init.baseUrl, definition.serverVariables),
       fetch: (request: Request) => fetchForCall(request).then((last) => (answered = last)),
       parseAs: parseHere ? "stream" : parseAs,
       bodySerializer: bodySerializer ?? init.bodySerializer,

@@ -22,9 +22,7 @@ export const operationTable = {
           "Bearer"
         ]
       ],
-      "rateLimit": [
-        "default"
-      ],
+      "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
       "deprecated": false,
@@ -96,9 +94,7 @@ export const operationTable = {
         ],
         []
       ],
-      "rateLimit": [
-        "default"
-      ],
+      "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
       "deprecated": false,
@@ -278,7 +274,7 @@ export const operationTable = {
       "limit": 2000,
       "intervalMs": 1000,
       "per": "operation",
-      "description": "2,000 requests per second per endpoint (Messaging API rate limits)"
+      "description": "2,000 requests per second per endpoint, as stated for markAsRead, detach, acquire, release and the bot list\n(https://developers.line.biz/en/reference/partner-docs/).\n"
     }
   },
   "rateLimitHeaders": null,

@@ -1518,6 +1518,7 @@ export const operationTable = {
       "description": "Unconfirmed: POST /rooms/{room_id}/messages and POST /rooms/{room_id}/tasks share a limit of 10 requests per 10 seconds per room; exceeding it answers 429 {\"errors\":[\"Rate limit for message posting per room exceeded.\"]}. Reported by third-party clients, not yet checked against the official documentation."
     }
   },
+  "plans": null,
   "rateLimitHeaders": {
     "limit": "x-ratelimit-limit",
     "remaining": "x-ratelimit-remaining",

@@ -277,6 +277,7 @@ export const operationTable = {
       "description": "2,000 requests per second per endpoint, as stated for markAsRead, detach, acquire, release and the bot list\n(https://developers.line.biz/en/reference/partner-docs/).\n"
     }
   },
+  "plans": null,
   "rateLimitHeaders": null,
   "errorCodes": {},
   "webhooks": [

@@ -1001,7 +1001,20 @@ export const operationTable = {
       "limit": 240,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "240 requests/min per API operation (Standard/Advanced), configurable"
+      "description": "240 requests/min per API operation on the Standard and Advanced plans, 60 on the Free plan\n(https://developers.worksmobile.com/en/docs/rate-limits, https://developers.worksmobile.com/jp/docs/rate-limits).\n",
+      "plans": {
+        "free": {
+          "limit": 60
+        }
+      }
+    }
+  },
+  "plans": {
+    "default": "standard",
+    "values": {
+      "free": "LINE WORKS Free plan (60 requests/min per API operation)",
+      "standard": "LINE WORKS Standard plan (240 requests/min per API operation)",
+      "advanced": "LINE WORKS Advanced plan (240 requests/min per API operation)"
     }
   },
   "rateLimitHeaders": {

@@ -83,6 +83,8 @@ export function buildOperationTable(spec) {
     index,
     securitySchemes,
     rateLimits: spec["x-bizchat-rate-limits"] ?? {},
+    // Plans whose documented limits differ (per-plan values in each rate-limit class's `plans`).
+    plans: spec["x-bizchat-plans"] ?? null,
     rateLimitHeaders: spec["x-bizchat-rate-limit-headers"] ?? null,
     errorCodes: spec["x-bizchat-error-codes"] ?? {},
     webhooks: Object.keys(spec.webhooks ?? {}),

@@ -208,7 +208,17 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "members_admin_ids",
+          "members_member_ids",
+          "members_readonly_ids"
+        ],
+        "invalidMessages": {
+          "members_admin_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_member_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_readonly_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [],
@@ -299,7 +309,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -348,7 +360,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -442,7 +456,17 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "members_admin_ids",
+          "members_member_ids",
+          "members_readonly_ids"
+        ],
+        "invalidMessages": {
+          "members_admin_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_member_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_readonly_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [
@@ -537,7 +561,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -587,7 +613,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -636,7 +664,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -731,7 +761,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -872,7 +904,13 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "to_ids"
+        ],
+        "invalidMessages": {
+          "to_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [
@@ -968,7 +1006,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1065,7 +1105,9 @@ export const operationTable = {
         "required": true,
         "binaryFields": {
           "file": 5242880
-        }
+        },
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1205,7 +1247,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1254,7 +1298,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [

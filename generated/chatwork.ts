@@ -680,10 +680,19 @@ export interface components {
          */
         MessageId: string;
         /**
-         * @description Comma-separated account ids, e.g. `123,542,1001` (RAML `[string-list:type=integer]`).
+         * @description Account ids. The API reads one form field of comma-separated ids, e.g. `123,542,1001` (RAML
+         *     `[string-list:type=integer]`, https://github.com/chatwork/api). The client also takes an array of ids and
+         *     sends it in that form (the request body's `encoding` gives these fields `style: form, explode: false`). Our
+         *     rules, not stated by Chatwork: no spaces around the commas (the RAML example has none), and ids in an array
+         *     are positive integers.
          * @example 123,542,1001
+         * @example [
+         *       123,
+         *       542,
+         *       1001
+         *     ]
          */
-        AccountIdList: string;
+        AccountIdList: string | number[];
         /**
          * @description Icon of a group chat.
          * @enum {string}

@@ -13,7 +13,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -48,7 +50,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -84,7 +88,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -118,7 +124,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -154,7 +162,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [

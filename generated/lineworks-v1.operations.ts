@@ -15,7 +15,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -56,7 +58,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],

@@ -48,7 +48,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -157,7 +159,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -267,7 +271,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -345,7 +351,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -419,7 +427,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -531,7 +541,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -606,7 +618,9 @@ export const operationTable = {
         "required": true,
         "binaryFields": {
           "Filedata": 10485760
-        }
+        },
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -680,7 +694,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -753,7 +769,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -827,7 +845,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -905,7 +925,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -944,7 +966,9 @@ export const operationTable = {
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],

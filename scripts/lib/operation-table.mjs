@@ -28,11 +28,17 @@ function requestBodyOf(spec, operation) {
   const [contentType, media] = Object.entries(body.content)[0];
   const schema = deref(spec, media.schema) ?? {};
   const binaryFields = {};
+  const invalidMessages = {};
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     const resolved = deref(spec, prop);
     if (BINARY(resolved)) binaryFields[name] = resolved["x-bizchat-max-bytes"] ?? null;
+    if (resolved?.["x-bizchat-invalid-message"]) invalidMessages[name] = resolved["x-bizchat-invalid-message"];
   }
-  return { contentType, required: body.required === true, binaryFields };
+  // OAS Encoding Object: `style: form, explode: false` sends an array as one comma-separated form value.
+  const commaSeparated = Object.entries(media.encoding ?? {})
+    .filter(([, encoding]) => encoding.style === "form" && encoding.explode === false)
+    .map(([name]) => name);
+  return { contentType, required: body.required === true, binaryFields, commaSeparated, invalidMessages };
 }
 
 /** How to read a success body: JSON unless the spec's 2xx answers are only text or binary (e.g. a photo). */

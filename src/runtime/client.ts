@@ -58,7 +58,15 @@ export interface OperationRow {
   method: string;
   path: string;
   server: { url: string; variables: Record<string, string | undefined> };
-  requestBody: { contentType: string; required: boolean; binaryFields: Record<string, number | null> } | null;
+  requestBody: {
+    contentType: string;
+    required: boolean;
+    binaryFields: Record<string, number | null>;
+    /** Fields whose arrays are sent as one comma-separated form value (OAS encoding `explode: false`). */
+    commaSeparated?: readonly string[];
+    /** Field → the message reported when its value is invalid (`x-bizchat-invalid-message`). */
+    invalidMessages?: Record<string, string>;
+  } | null;
   /** How openapi-fetch reads a success body (from the spec's 2xx content types). */
   parseAs: "json" | "text" | "blob";
   pathParams: readonly string[];
@@ -230,7 +238,7 @@ export function createProviderClient<Paths extends {}>(
             });
           }
         } else {
-          issues.push(...validationIssues(validators.body!, init.body, "body"));
+          issues.push(...validationIssues(validators.body!, init.body, "body", false, row.requestBody.invalidMessages));
           issues.push(...binaryPartIssues(init.body, row.requestBody.binaryFields));
         }
       }
@@ -262,7 +270,7 @@ export function createProviderClient<Paths extends {}>(
     let bodySerializer: ((body: unknown) => unknown) | undefined;
     if (contentType === "application/x-www-form-urlencoded") {
       headers["Content-Type"] = contentType;
-      bodySerializer = (body) => toFormUrlEncoded(body as Record<string, unknown>);
+      bodySerializer = (body) => toFormUrlEncoded(body as Record<string, unknown>, row.requestBody?.commaSeparated);
     } else if (contentType === "multipart/form-data") {
       bodySerializer = (body) => toMultipart(body as Record<string, unknown>);
     }

@@ -7,7 +7,8 @@ export const operationTable = {
       "path": "/me",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -44,7 +45,8 @@ export const operationTable = {
       "path": "/my/status",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -81,7 +83,8 @@ export const operationTable = {
       "path": "/my/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -119,7 +122,8 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -157,7 +161,8 @@ export const operationTable = {
       "path": "/rooms",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -197,12 +202,23 @@ export const operationTable = {
       "path": "/rooms",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "members_admin_ids",
+          "members_member_ids",
+          "members_readonly_ids"
+        ],
+        "invalidMessages": {
+          "members_admin_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_member_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_readonly_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [],
@@ -242,7 +258,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -286,12 +303,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -334,12 +354,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -382,7 +405,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/members",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -426,12 +450,23 @@ export const operationTable = {
       "path": "/rooms/{room_id}/members",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "members_admin_ids",
+          "members_member_ids",
+          "members_readonly_ids"
+        ],
+        "invalidMessages": {
+          "members_admin_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_member_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])",
+          "members_readonly_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [
@@ -474,7 +509,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -519,12 +555,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -568,12 +607,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/read",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -616,12 +658,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/unread",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -664,7 +709,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -709,12 +755,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -758,7 +807,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/messages/{message_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -803,7 +853,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -847,12 +898,19 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [
+          "to_ids"
+        ],
+        "invalidMessages": {
+          "to_ids": "must be account ids separated by commas without spaces (e.g. \"123,542,1001\"), or an array of ids (e.g. [123, 542, 1001])"
+        }
       },
       "parseAs": "json",
       "pathParams": [
@@ -896,7 +954,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks/{task_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -941,12 +1000,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/tasks/{task_id}/status",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -990,7 +1052,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1034,14 +1097,17 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "multipart/form-data",
         "required": true,
         "binaryFields": {
           "file": 5242880
-        }
+        },
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1084,7 +1150,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/files/{file_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1129,7 +1196,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1173,12 +1241,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1221,12 +1292,15 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -1269,7 +1343,8 @@ export const operationTable = {
       "path": "/rooms/{room_id}/link",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1313,7 +1388,8 @@ export const operationTable = {
       "path": "/incoming_requests",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1350,7 +1426,8 @@ export const operationTable = {
       "path": "/incoming_requests/{request_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1391,7 +1468,8 @@ export const operationTable = {
       "path": "/incoming_requests/{request_id}",
       "server": {
         "url": "https://api.chatwork.com/v2",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -1486,6 +1564,7 @@ export const operationTable = {
       "description": "Unconfirmed: POST /rooms/{room_id}/messages and POST /rooms/{room_id}/tasks share a limit of 10 requests per 10 seconds per room; exceeding it answers 429 {\"errors\":[\"Rate limit for message posting per room exceeded.\"]}. Reported by third-party clients, not yet checked against the official documentation."
     }
   },
+  "plans": null,
   "rateLimitHeaders": {
     "limit": "x-ratelimit-limit",
     "remaining": "x-ratelimit-remaining",

@@ -583,14 +583,26 @@ export interface paths {
          * Accept a contact request
          * @description Accepts a contact request addressed to the account and returns the new contact (with the id of the direct
          *     chat room created between both accounts).
-         *     Source: Chatwork API reference, PUT /incoming_requests/{request_id}; RAML.
+         *     Source: Chatwork API reference, PUT /incoming_requests/{request_id}
+         *     (https://developer.chatwork.com/reference/); RAML
+         *     (https://github.com/chatwork/api).
+         *
+         *     Conflicting source: Chatwork's own MCP server (https://github.com/chatwork/chatwork-mcp-server,
+         *     `src/toolCallbacks.ts`) calls `PUT /incoming_requests/{request_id}/accept` instead. This document keeps the
+         *     path the API reference and the RAML document.
          */
         put: operations["acceptIncomingRequest"];
         post?: never;
         /**
          * Reject a contact request
          * @description Declines a contact request addressed to the account. Answers 204 with an empty body.
-         *     Source: Chatwork API reference, DELETE /incoming_requests/{request_id}; RAML.
+         *     Source: Chatwork API reference, DELETE /incoming_requests/{request_id}
+         *     (https://developer.chatwork.com/reference/); RAML
+         *     (https://github.com/chatwork/api).
+         *
+         *     Conflicting source: Chatwork's own MCP server (https://github.com/chatwork/chatwork-mcp-server,
+         *     `src/toolCallbacks.ts`) calls `DELETE /incoming_requests/{request_id}/reject` instead. This document keeps
+         *     the path the API reference and the RAML document.
          */
         delete: operations["rejectIncomingRequest"];
         options?: never;
@@ -680,10 +692,19 @@ export interface components {
          */
         MessageId: string;
         /**
-         * @description Comma-separated account ids, e.g. `123,542,1001` (RAML `[string-list:type=integer]`).
+         * @description Account ids. The API reads one form field of comma-separated ids, e.g. `123,542,1001` (RAML
+         *     `[string-list:type=integer]`, https://github.com/chatwork/api). The client also takes an array of ids and
+         *     sends it in that form (the request body's `encoding` gives these fields `style: form, explode: false`). Our
+         *     rules, not stated by Chatwork: no spaces around the commas (the RAML example has none), and ids in an array
+         *     are positive integers.
          * @example 123,542,1001
+         * @example [
+         *       123,
+         *       542,
+         *       1001
+         *     ]
          */
-        AccountIdList: string;
+        AccountIdList: string | number[];
         /**
          * @description Icon of a group chat.
          * @enum {string}

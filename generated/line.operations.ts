@@ -7,12 +7,15 @@ export const operationTable = {
       "path": "/shop/v3/mission",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -21,9 +24,7 @@ export const operationTable = {
           "Bearer"
         ]
       ],
-      "rateLimit": [
-        "default"
-      ],
+      "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
       "deprecated": false,
@@ -43,12 +44,15 @@ export const operationTable = {
       "path": "/v2/bot/message/markAsRead",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -78,12 +82,15 @@ export const operationTable = {
       "path": "/module/auth/v1/token",
       "server": {
         "url": "https://manager.line.biz",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -93,9 +100,7 @@ export const operationTable = {
         ],
         []
       ],
-      "rateLimit": [
-        "default"
-      ],
+      "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
       "deprecated": false,
@@ -113,12 +118,15 @@ export const operationTable = {
       "path": "/v2/bot/channel/detach",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -148,12 +156,15 @@ export const operationTable = {
       "path": "/v2/bot/chat/{chatId}/control/acquire",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": false,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -187,7 +198,8 @@ export const operationTable = {
       "path": "/v2/bot/chat/{chatId}/control/release",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -220,7 +232,8 @@ export const operationTable = {
       "path": "/v2/bot/list",
       "server": {
         "url": "https://api.line.me",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -271,9 +284,10 @@ export const operationTable = {
       "limit": 2000,
       "intervalMs": 1000,
       "per": "operation",
-      "description": "2,000 requests per second per endpoint (Messaging API rate limits)"
+      "description": "2,000 requests per second per endpoint, as stated for markAsRead, detach, acquire, release and the bot list\n(https://developers.line.biz/en/reference/partner-docs/).\n"
     }
   },
+  "plans": null,
   "rateLimitHeaders": null,
   "errorCodes": {},
   "webhooks": [

@@ -14,8 +14,10 @@ export interface paths {
          * @description Grants a user who completed an objective (linking ID information, registering as a member, answering a
          *     questionnaire, ...) permission to download the mission sticker set `productId`.
          *
-         *     Returns 200 with an empty body; LINE actually sends `{}`.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3 ("Mission stickers API").
+         *     Returns 200 and an empty response body (LINE's reference and its shop.yml, which declares no content).
+         *     No rate limit is stated for this API, so the client applies none.
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3 ("Mission
+         *     stickers API").
          */
         post: operations["missionStickerV3"];
         delete?: never;
@@ -67,8 +69,15 @@ export interface paths {
          *     base64({channel ID}:{channel secret})` header or in the `client_id`/`client_secret` form fields; hence the
          *     two security alternatives (Basic, or none when the credentials are in the body).
          *
-         *     The partner docs lists the response field as `scope` (String); LINE's own module-attach.yml and its example return
-         *     `scopes` (array of strings), which is what this document models (https://github.com/line/line-openapi, module-attach.yml).
+         *     The response field naming the granted permissions differs between LINE's sources: the reference page
+         *     lists `scope` (String), while LINE's own OpenAPI file (module-attach.yml in
+         *     https://github.com/line/line-openapi, with its example) and LINE's SDK (`AttachModuleResponse.scopes`)
+         *     return `scopes` (array of strings). The response schema accepts either; `attachedScopes(data)` from
+         *     `bizchat-openapi/line` gives the caller one normalised `scopes` array. How a `scope` string separates
+         *     several scopes is stated by no LINE source: splitting on spaces (OAuth 2.0, RFC 6749 §3.3) and commas is
+         *     this project's rule.
+         *
+         *     No rate limit is stated for this API, so the client applies none.
          *     Source: https://developers.line.biz/en/reference/partner-docs/#link-attach-by-operation-module-channel-provider
          *     ("Attach by operation of the module channel provider").
          */
@@ -93,10 +102,10 @@ export interface paths {
          * @description Called by the module channel admin (with the module channel's access token) to detach the module channel
          *     from the LINE Official Account whose bot user ID is `botId`.
          *
-         *     Returns 200; the body is empty, LINE sends `{}`.
+         *     Returns 200 with no content (the reference says only "Returns a 200 status code on success"; LINE's
+         *     module.yml declares no content).
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#unlink-detach-module-channel-by-operation-mc-admin
-         *     (https://developers.line.biz/en/reference/partner-docs/).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#unlink-detach-module-channel-by-operation-mc-admin.
          */
         post: operations["detachModule"];
         delete?: never;
@@ -126,9 +135,10 @@ export interface paths {
          *     LINE also requires a header carrying the attached bot's user ID; its name is disclosed only to LINE
          *     Marketplace participants, so it is not modelled here (pass it through the client's headers).
          *
-         *     Returns 200; the body is empty, LINE sends `{}`.
+         *     Returns 200 with no content (the reference says only "Returns a 200 status code on success"; LINE's
+         *     module.yml declares no content).
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#acquire-control-api (https://developers.line.biz/en/reference/partner-docs/).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#acquire-control-api.
          */
         post: operations["acquireChatControl"];
         delete?: never;
@@ -155,9 +165,10 @@ export interface paths {
          *     LINE also requires a header carrying the attached bot's user ID; its name is disclosed only to LINE
          *     Marketplace participants, so it is not modelled here.
          *
-         *     Returns 200; the body is empty, LINE sends `{}`.
+         *     Returns 200 with no content (the reference says only "Returns a 200 status code on success"; LINE's
+         *     module.yml declares no content).
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#release-control-api (https://developers.line.biz/en/reference/partner-docs/).
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#release-control-api.
          */
         post: operations["releaseChatControl"];
         delete?: never;
@@ -406,16 +417,28 @@ export interface components {
             /** @description Same value as `brand_type` in the authorization URL, if it was given there. */
             brand_type?: string;
         };
-        /** @description Result of attachModule. */
-        AttachModuleResponse: {
-            /**
-             * @description User ID of the bot of the LINE Official Account, used with the Messaging API and the Acquire Control
-             *     API. It is not the "Your user ID" shown in the LINE Developers Console.
-             */
-            bot_id: string;
+        /** @description Result of attachModule, with `scopes` (array) or `scope` (string). */
+        AttachModuleResponse: components["schemas"]["AttachModuleResponseWithScopes"] | components["schemas"]["AttachModuleResponseWithScope"];
+        /** @description attachModule's result as LINE's module-attach.yml and LINE's SDK give it. */
+        AttachModuleResponseWithScopes: {
+            bot_id: components["schemas"]["AttachedBotId"];
             /** @description Permissions (scopes) granted by the LINE Official Account admin. */
             scopes: string[];
         };
+        /**
+         * @description attachModule's result as the reference page gives it
+         *     (https://developers.line.biz/en/reference/partner-docs/#link-attach-by-operation-module-channel-provider).
+         */
+        AttachModuleResponseWithScope: {
+            bot_id: components["schemas"]["AttachedBotId"];
+            /** @description Permissions (scope) granted by the LINE Official Account admin. */
+            scope: string;
+        };
+        /**
+         * @description User ID of the bot of the LINE Official Account, used with the Messaging API and the Acquire Control API. It
+         *     is not the "Your user ID" shown in the LINE Developers Console.
+         */
+        AttachedBotId: string;
         /** @description Request body of detachModule. */
         DetachModuleRequest: {
             /**
@@ -589,7 +612,18 @@ export interface components {
         };
     };
     responses: {
-        /** @description Success. LINE documents an empty body and actually returns an empty JSON object `{}`. */
+        /**
+         * @description Success with no content, as LINE's reference and its own OpenAPI files (shop.yml, module.yml) declare it.
+         *     A body, if one arrives (such as `{}`), is passed on as parsed JSON but not validated.
+         */
+        NoContentOk: {
+            headers: {
+                "x-line-request-id": components["headers"]["XLineRequestId"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Success. LINE documents an empty JSON object `{}` (mark as read). */
         EmptyOk: {
             headers: {
                 "x-line-request-id": components["headers"]["XLineRequestId"];
@@ -944,7 +978,7 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["EmptyOk"];
+            200: components["responses"]["NoContentOk"];
             400: components["responses"]["MissionStickerBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["MissionStickerForbidden"];
@@ -1001,15 +1035,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "bot_id": "U6fe1bab7b1f4f7ccf16614560dceafdc",
-                     *       "scopes": [
-                     *         "message:send",
-                     *         "message:receive"
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["AttachModuleResponse"];
                 };
             };
@@ -1037,7 +1062,7 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["EmptyOk"];
+            200: components["responses"]["NoContentOk"];
             400: components["responses"]["DetachFailed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -1070,7 +1095,7 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["EmptyOk"];
+            200: components["responses"]["NoContentOk"];
             400: components["responses"]["InvalidChatId"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -1095,7 +1120,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["EmptyOk"];
+            200: components["responses"]["NoContentOk"];
             400: components["responses"]["InvalidChatId"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

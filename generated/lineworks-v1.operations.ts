@@ -9,12 +9,15 @@ export const operationTable = {
         "url": "https://apis.worksmobile.com/{apiId}",
         "variables": {
           "apiId": "kr1wwTrYrbIot"
-        }
+        },
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -49,12 +52,15 @@ export const operationTable = {
       "path": "/oauth/token",
       "server": {
         "url": "https://auth.worksmobile.com",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -93,7 +99,24 @@ export const operationTable = {
       "limit": 60,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "Message service: 60 requests/min per API on the Free plan; 200 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans (https://developers.worksmobile.com/jp/document/3002003). The preset is the Free plan's 60; configure 200 for a paid plan (rateLimit.classes.message.limit). Exceeding it answers 429 errorCode 092."
+      "description": "Message service: 60 requests/min per API on the Free plan; 200 requests/min per API on the Standard, Advanced, Lite, Basic and Premium plans. The preset is the Free plan's 60 (the default plan); the client's `plan` option selects 200 for a paid plan. Exceeding it answers 429 errorCode 092.",
+      "plans": {
+        "standard": {
+          "limit": 200
+        },
+        "advanced": {
+          "limit": 200
+        },
+        "lite": {
+          "limit": 200
+        },
+        "basic": {
+          "limit": 200
+        },
+        "premium": {
+          "limit": 200
+        }
+      }
     },
     "contact": {
       "limit": 120,
@@ -117,6 +140,17 @@ export const operationTable = {
       "maxConcurrent": 5,
       "per": "token",
       "description": "At most 5 concurrent connection requests; when it is exceeded the API call may fail (https://developers.worksmobile.com/jp/document/3002003, \"Concurrent Connection\"). A concurrency cap only, no request quota."
+    }
+  },
+  "plans": {
+    "default": "free",
+    "values": {
+      "free": "Free plan (Message 60 requests/min per API)",
+      "standard": "Standard plan (Message 200 requests/min per API)",
+      "advanced": "Advanced plan (Message 200 requests/min per API)",
+      "lite": "Lite plan (Message 200 requests/min per API)",
+      "basic": "Basic plan (Message 200 requests/min per API)",
+      "premium": "Premium plan (Message 200 requests/min per API)"
     }
   },
   "rateLimitHeaders": {

@@ -7,7 +7,8 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -41,12 +42,15 @@ export const operationTable = {
       "path": "/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -76,7 +80,8 @@ export const operationTable = {
       "path": "/users/{userId}/contacts",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -113,7 +118,8 @@ export const operationTable = {
       "path": "/custom-properties",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -147,12 +153,15 @@ export const operationTable = {
       "path": "/custom-properties",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -183,7 +192,8 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -220,7 +230,8 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": null,
       "parseAs": "json",
@@ -254,12 +265,15 @@ export const operationTable = {
       "path": "/custom-properties/{customPropertyId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0/contacts",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": "/contacts"
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -293,7 +307,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -330,12 +345,15 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -368,7 +386,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -402,12 +421,15 @@ export const operationTable = {
       "path": "/contacts/{contactId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -440,7 +462,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/forcedelete",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -474,7 +497,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "blob",
@@ -511,12 +535,15 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -549,7 +576,8 @@ export const operationTable = {
       "path": "/contacts/{contactId}/photo",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -582,14 +610,17 @@ export const operationTable = {
       "path": "/k/contact/photo/{uploadId}",
       "server": {
         "url": "https://apis-storage.worksmobile.com",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "multipart/form-data",
         "required": true,
         "binaryFields": {
           "Filedata": 10485760
-        }
+        },
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -622,7 +653,8 @@ export const operationTable = {
       "path": "/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -656,12 +688,15 @@ export const operationTable = {
       "path": "/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -691,7 +726,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -727,12 +763,15 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -766,7 +805,8 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -799,12 +839,15 @@ export const operationTable = {
       "path": "/contact-tags/{contactTagId}",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -838,7 +881,8 @@ export const operationTable = {
       "path": "/users/{userId}/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": null,
       "parseAs": "json",
@@ -875,12 +919,15 @@ export const operationTable = {
       "path": "/users/{userId}/contact-tags",
       "server": {
         "url": "https://www.worksapis.com/v1.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": ""
       },
       "requestBody": {
         "contentType": "application/json",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [
@@ -913,12 +960,15 @@ export const operationTable = {
       "path": "/token",
       "server": {
         "url": "https://auth.worksmobile.com/oauth2/v2.0",
-        "variables": {}
+        "variables": {},
+        "pathBelowRoot": null
       },
       "requestBody": {
         "contentType": "application/x-www-form-urlencoded",
         "required": true,
-        "binaryFields": {}
+        "binaryFields": {},
+        "commaSeparated": [],
+        "invalidMessages": {}
       },
       "parseAs": "json",
       "pathParams": [],
@@ -975,7 +1025,20 @@ export const operationTable = {
       "limit": 240,
       "intervalMs": 60000,
       "per": "operation",
-      "description": "240 requests/min per API operation (Standard/Advanced), configurable"
+      "description": "240 requests/min per API operation on the Standard and Advanced plans, 60 on the Free plan\n(https://developers.worksmobile.com/en/docs/rate-limits, https://developers.worksmobile.com/jp/docs/rate-limits).\n",
+      "plans": {
+        "free": {
+          "limit": 60
+        }
+      }
+    }
+  },
+  "plans": {
+    "default": "standard",
+    "values": {
+      "free": "LINE WORKS Free plan (60 requests/min per API operation)",
+      "standard": "LINE WORKS Standard plan (240 requests/min per API operation)",
+      "advanced": "LINE WORKS Advanced plan (240 requests/min per API operation)"
     }
   },
   "rateLimitHeaders": {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.js";
+import { servedSpec } from "./mock-spec.js";
 
 export type MockProvider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
 
@@ -68,8 +69,10 @@ export async function startMockServer(provider: MockProvider, options: MockServe
   const port = options.port ?? (await freePort());
   const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
   if (options.dynamic) args.push("--dynamic");
-  args.push(specFile(provider));
+  const served = servedSpec(provider, specFile(provider));
+  args.push(served.file);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.once("exit", () => served.remove());
   let output = "";
   const url = `http://127.0.0.1:${port}`;
 

@@ -4,11 +4,22 @@ import { deref, eachOperation, parametersOf } from "./specs.mjs";
 
 const BINARY = (schema) => schema && (schema.contentMediaType || schema.format === "binary");
 
+/**
+ * Where the operation's server sits below the spec's root server: "" for the root itself, "/contacts" for a
+ * path-level server `{root}/contacts`, null for a server elsewhere (another host, e.g. an upload or token host).
+ * A client-wide `baseUrl` replaces the root, so the operation goes to `{baseUrl}{pathBelowRoot}{path}`.
+ */
+function pathBelowRoot(rootUrl, url) {
+  if (url === rootUrl) return "";
+  return url.startsWith(`${rootUrl}/`) ? url.slice(rootUrl.length).replace(/\/+$/, "") : null;
+}
+
 function serversOf(spec, item, operation) {
   const servers = operation.servers ?? item.servers ?? spec.servers ?? [{ url: "" }];
   const server = servers[0];
   const variables = Object.fromEntries(Object.entries(server.variables ?? {}).map(([name, v]) => [name, v.default]));
-  return { url: server.url, variables };
+  const rootUrl = (spec.servers ?? [{ url: "" }])[0].url.replace(/\/+$/, "");
+  return { url: server.url, variables, pathBelowRoot: pathBelowRoot(rootUrl, server.url.replace(/\/+$/, "")) };
 }
 
 function requestBodyOf(spec, operation) {
@@ -17,11 +28,17 @@ function requestBodyOf(spec, operation) {
   const [contentType, media] = Object.entries(body.content)[0];
   const schema = deref(spec, media.schema) ?? {};
   const binaryFields = {};
+  const invalidMessages = {};
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     const resolved = deref(spec, prop);
     if (BINARY(resolved)) binaryFields[name] = resolved["x-bizchat-max-bytes"] ?? null;
+    if (resolved?.["x-bizchat-invalid-message"]) invalidMessages[name] = resolved["x-bizchat-invalid-message"];
   }
-  return { contentType, required: body.required === true, binaryFields };
+  // OAS Encoding Object: `style: form, explode: false` sends an array as one comma-separated form value.
+  const commaSeparated = Object.entries(media.encoding ?? {})
+    .filter(([, encoding]) => encoding.style === "form" && encoding.explode === false)
+    .map(([name]) => name);
+  return { contentType, required: body.required === true, binaryFields, commaSeparated, invalidMessages };
 }
 
 /** How to read a success body: JSON unless the spec's 2xx answers are only text or binary (e.g. a photo). */
@@ -72,6 +89,8 @@ export function buildOperationTable(spec) {
     index,
     securitySchemes,
     rateLimits: spec["x-bizchat-rate-limits"] ?? {},
+    // Plans whose documented limits differ (per-plan values in each rate-limit class's `plans`).
+    plans: spec["x-bizchat-plans"] ?? null,
     rateLimitHeaders: spec["x-bizchat-rate-limit-headers"] ?? null,
     errorCodes: spec["x-bizchat-error-codes"] ?? {},
     webhooks: Object.keys(spec.webhooks ?? {}),

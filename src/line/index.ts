@@ -1,5 +1,6 @@
 export { createLineClient, type LineClient, type LineClientOptions } from "./client.js";
 export { paginateModules, type ModuleBot } from "./pagination.js";
+export { attachedScopes, type AttachModuleResponse } from "./attach-scopes.js";
 export {
   verifyLineSignature,
   parseLineWebhook,

@@ -2,13 +2,22 @@ import type { paths } from "../../generated/lineworks.js";
 import { operationTable } from "../../generated/lineworks.operations.js";
 import { operationValidators } from "../../generated/lineworks.validators.js";
 import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
+import { rateLimitForPlan } from "../runtime/plans.js";
 import type { TokenProvider } from "./auth.js";
 import { describeLineWorksError } from "./errors.js";
 
 export interface LineWorksClientOptions extends CommonOptions {
   /** A fixed access token, or a provider that renews it: serviceAccountAuth(…) / refreshTokenAuth(…). */
   auth: { accessToken: string } | TokenProvider;
+  /**
+   * The tenant's LINE WORKS plan, which sets the documented limit: 240 requests/min per API on `standard` and
+   * `advanced` (the default), 60 on `free` (https://developers.worksmobile.com/en/docs/rate-limits).
+   */
+  plan?: LineWorksPlan;
 }
+
+/** The plans the rate-limit page names (`x-bizchat-plans` of specs/lineworks.yaml). */
+export type LineWorksPlan = keyof typeof operationTable.plans.values;
 
 export type LineWorksClient = BizchatClient<paths>;
 
@@ -25,12 +34,14 @@ async function isExpiredToken(response: Response): Promise<boolean> {
 
 /**
  * A typed LINE WORKS API 2.0 client (Contacts, contact tags, custom properties, the OAuth token endpoint).
- * Default limit: 240 requests per minute per operation, resynced from RateLimit-* headers (reset in seconds).
+ * Default limit: 240 requests per minute per operation (60 with `plan: "free"`), resynced from RateLimit-* headers
+ * (reset in seconds).
  * With a token provider, a 401 or 403 UNAUTHORIZED renews the token and sends the call once more.
  */
 export function createLineWorksClient(options: LineWorksClientOptions): LineWorksClient {
-  const { auth, ...common } = options;
+  const { auth, plan, ...common } = options;
   const provider = "getToken" in auth ? auth : null;
+  common.rateLimit = rateLimitForPlan(operationTable, plan, common.rateLimit);
   return createProviderClient<paths>(
     {
       provider: "lineworks",

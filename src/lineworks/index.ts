@@ -1,5 +1,15 @@
-export { createLineWorksClient, type LineWorksClient, type LineWorksClientOptions } from "./client.js";
-export { createLineWorksV1Client, type LineWorksV1Client, type LineWorksV1ClientOptions } from "./client-v1.js";
+export {
+  createLineWorksClient,
+  type LineWorksClient,
+  type LineWorksClientOptions,
+  type LineWorksPlan,
+} from "./client.js";
+export {
+  createLineWorksV1Client,
+  type LineWorksV1Client,
+  type LineWorksV1ClientOptions,
+  type LineWorksV1Plan,
+} from "./client-v1.js";
 export {
   serviceAccountAuth,
   refreshTokenAuth,

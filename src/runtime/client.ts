@@ -58,8 +58,16 @@ export interface CommonOptions {
 export interface OperationRow {
   method: string;
   path: string;
-  server: { url: string; variables: Record<string, string | undefined> };
-  requestBody: { contentType: string; required: boolean; binaryFields: Record<string, number | null> } | null;
+  server: { url: string; variables: Record<string, string | undefined>; pathBelowRoot?: string | null };
+  requestBody: {
+    contentType: string;
+    required: boolean;
+    binaryFields: Record<string, number | null>;
+    /** Fields whose arrays are sent as one comma-separated form value (OAS encoding `explode: false`). */
+    commaSeparated?: readonly string[];
+    /** Field → the message reported when its value is invalid (`x-bizchat-invalid-message`). */
+    invalidMessages?: Record<string, string>;
+  } | null;
   /** How openapi-fetch reads a success body (from the spec's 2xx content types). */
   parseAs: "json" | "text" | "blob";
   pathParams: readonly string[];

@@ -6,6 +6,7 @@ import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import type { OperationRow } from "./client.js";
 import type { Provider } from "./errors.js";
 import type { CallParams, ValidatedOperation } from "./request-validation.js";
+import { operationBaseUrl } from "./base-url.js";
 import { toFormUrlEncoded, toMultipart } from "./serializers.js";
 import type { OperationValidators } from "./validate.js";
 import { USER_AGENT } from "./version.js";
@@ -61,7 +62,13 @@ export function targetOf(baseUrl: string): Target {
 }
 
 function serverTarget(row: OperationRow, context: PlanContext): Target | null {
-  if (context.baseUrl !== undefined) return targetOf(context.baseUrl);
+  if (context.baseUrl !== undefined) {
+    try {
+      return targetOf(operationBaseUrl(row.server, context.baseUrl, undefined, context.serverVariables));
+    } catch {
+      return null;
+    }
+  }
   let missing = false;
   const url = row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = context.serverVariables?.[name] ?? row.server.variables[name];
@@ -89,9 +96,12 @@ function pathBuilder(template: string): (path: Record<string, unknown> | undefin
   };
 }
 
-function bodyEncoder(contentType: string | undefined): (body: unknown) => RequestBody {
+function bodyEncoder(
+  contentType: string | undefined,
+  commaSeparated: readonly string[] | undefined,
+): (body: unknown) => RequestBody {
   if (contentType === "application/x-www-form-urlencoded")
-    return (body) => toFormUrlEncoded(body as Record<string, unknown>).toString();
+    return (body) => toFormUrlEncoded(body as Record<string, unknown>, commaSeparated).toString();
   if (contentType === "multipart/form-data") return (body) => toMultipart(body as Record<string, unknown>);
   return (body) => JSON.stringify(body);
 }
@@ -135,6 +145,6 @@ export function prepare(
       return search ? `${path}?${search}` : path;
     },
     baseHeaders: headerFactory(contentType, context.acceptEncoding),
-    encodeBody: bodyEncoder(mediaType),
+    encodeBody: bodyEncoder(mediaType, row.requestBody?.commaSeparated),
   };
 }

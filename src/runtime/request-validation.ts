@@ -8,7 +8,11 @@ import { validationIssues, type OperationValidators } from "./validate.js";
 export interface ValidatedOperation {
   operationId: string;
   provider: Provider;
-  requestBody: { required: boolean; binaryFields: Record<string, number | null> } | null;
+  requestBody: {
+    required: boolean;
+    binaryFields: Record<string, number | null>;
+    invalidMessages?: Record<string, string>;
+  } | null;
   validators: OperationValidators;
 }
 
@@ -61,7 +65,10 @@ function bodyIssues(operation: ValidatedOperation, body: unknown): ValidationIss
       ? [{ location: "body", field: "body", pointer: "", rule: "required", params: {}, message: "is required" }]
       : [];
   }
-  return [...validationIssues(operation.validators.body!, body, "body"), ...binaryPartIssues(body, spec.binaryFields)];
+  return [
+    ...validationIssues(operation.validators.body!, body, "body", false, spec.invalidMessages),
+    ...binaryPartIssues(body, spec.binaryFields),
+  ];
 }
 
 /** Throws RequestValidationError (nothing is sent) when the call breaks the spec or would change the route. */

@@ -17,12 +17,20 @@ function formValue(value: unknown): string {
   return String(value);
 }
 
-export function toFormUrlEncoded(body: Record<string, unknown>): URLSearchParams {
+/**
+ * An array is sent as repeated fields (OAS form style, explode true), or as one comma-separated value for the
+ * fields the spec encodes with `explode: false` (Chatwork's account-id lists, e.g. `to_ids=123,542`).
+ */
+export function toFormUrlEncoded(
+  body: Record<string, unknown>,
+  commaSeparated: readonly string[] = [],
+): URLSearchParams {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const item of value) form.append(key, formValue(item));
-    else form.append(key, formValue(value));
+    if (!Array.isArray(value)) form.append(key, formValue(value));
+    else if (commaSeparated.includes(key)) form.append(key, value.map(formValue).join(","));
+    else for (const item of value) form.append(key, formValue(item));
   }
   return form;
 }

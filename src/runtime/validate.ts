@@ -30,8 +30,34 @@ export function validationIssues(
   data: unknown,
   location: string,
   splitLocation = false,
+  fieldMessages: Record<string, string> = {},
 ): ValidationIssue[] {
   if (validator(data)) return [];
+  const issues = schemaIssues(validator, location, splitLocation);
+  return withFieldMessages(issues, location, fieldMessages);
+}
+
+/**
+ * A field whose spec gives `x-bizchat-invalid-message` (e.g. a value that may take two forms) reports that one
+ * message, once, instead of each branch's schema error.
+ */
+function withFieldMessages(
+  issues: ValidationIssue[],
+  location: string,
+  fieldMessages: Record<string, string>,
+): ValidationIssue[] {
+  const reported = new Set<string>();
+  return issues.flatMap((issue) => {
+    const field = issue.pointer.split("/")[1];
+    const message = issue.location === location && field !== undefined ? fieldMessages[field] : undefined;
+    if (message === undefined) return [issue];
+    if (reported.has(field!)) return [];
+    reported.add(field!);
+    return [{ ...issue, field: `${location}.${field!}`, pointer: `/${field!}`, message }];
+  });
+}
+
+function schemaIssues(validator: Validator, location: string, splitLocation: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const error of validator.errors ?? []) {
     // Skip the umbrella errors of anyOf/oneOf/if: their branches already reported the details.

@@ -163,7 +163,7 @@ const routes: Route[] = [
   },
   {
     provider: "LINE WORKS 2.0",
-    template: "/custom-properties/{}",
+    template: "/contacts/custom-properties/{}", // the documented URL below the API root
     param: "customPropertyId",
     schemaRefusesHostile: false,
     call: (validate, value) =>

@@ -12,6 +12,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -49,6 +50,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -86,6 +88,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "apiToken"
@@ -124,6 +129,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -162,6 +168,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -206,6 +213,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -248,6 +256,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -297,6 +308,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -345,6 +359,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -388,6 +405,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -437,6 +457,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -480,6 +503,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -530,6 +557,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -579,6 +609,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -627,6 +660,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -671,6 +707,9 @@ export const operationTable = {
       "pathParams": [
         "room_id",
         "message_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -721,6 +760,9 @@ export const operationTable = {
         "room_id",
         "message_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -766,6 +808,9 @@ export const operationTable = {
         "room_id",
         "message_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -809,6 +854,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -858,6 +907,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -903,6 +955,9 @@ export const operationTable = {
       "pathParams": [
         "room_id",
         "task_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -953,6 +1008,9 @@ export const operationTable = {
         "room_id",
         "task_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -996,6 +1054,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -1047,6 +1109,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1092,6 +1157,10 @@ export const operationTable = {
         "room_id",
         "file_id"
       ],
+      "paramLocations": [
+        "path",
+        "query"
+      ],
       "security": [
         [
           "apiToken"
@@ -1135,6 +1204,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -1184,6 +1256,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1232,6 +1307,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1276,6 +1354,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1318,6 +1399,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -1356,6 +1438,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "request_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -1397,6 +1482,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "request_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [

@@ -16,6 +16,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -52,6 +53,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -87,6 +89,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "basicAuth"
@@ -122,6 +125,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -159,6 +163,9 @@ export const operationTable = {
       "pathParams": [
         "chatId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "Bearer"
@@ -194,6 +201,9 @@ export const operationTable = {
       "pathParams": [
         "chatId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "Bearer"
@@ -225,6 +235,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "Bearer"

@@ -18,6 +18,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "consumerKey",
@@ -58,6 +59,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [],
       "rateLimit": [],
       "idempotent": false,

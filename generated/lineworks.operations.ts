@@ -12,6 +12,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -50,6 +53,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -82,6 +86,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "userId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -118,6 +126,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -156,6 +167,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -189,6 +201,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "customPropertyId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -226,6 +242,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "customPropertyId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -265,6 +285,9 @@ export const operationTable = {
       "pathParams": [
         "customPropertyId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -299,6 +322,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -341,6 +367,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -374,6 +403,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -413,6 +445,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -447,6 +482,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -480,6 +518,9 @@ export const operationTable = {
       "parseAs": "blob",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -522,6 +563,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -555,6 +599,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -595,6 +642,9 @@ export const operationTable = {
       "pathParams": [
         "uploadId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -627,6 +677,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -665,6 +718,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -697,6 +751,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactTagId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -738,6 +795,9 @@ export const operationTable = {
       "pathParams": [
         "contactTagId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -772,6 +832,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactTagId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -810,6 +873,9 @@ export const operationTable = {
       "pathParams": [
         "contactTagId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -844,6 +910,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "userId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -886,6 +956,9 @@ export const operationTable = {
       "pathParams": [
         "userId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -922,6 +995,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [],
       "rateLimit": [],
       "idempotent": false,

@@ -1,11 +1,11 @@
 // Assembles one provider client around openapi-fetch: look the call up in the generated operation table, validate
 // it (nothing is sent when invalid), serialize the body by the spec's media type, send it through the transport
 // (auth, limiter, retries, time-outs) and map error answers to the typed error classes.
-import createClient, { type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
-import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
+import createClient from "openapi-fetch";
+import type { HttpMethod } from "openapi-typescript-helpers";
 import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
 import {
-  type ApiError,
+  ApiError,
   BizchatError,
   errorClassForStatus,
   RequestValidationError,
@@ -26,6 +26,11 @@ import { DEFAULT_RETRY, mayRetryStatus, type RetryOptions } from "./retry.js";
 import { binaryPartIssues, isEncodable, toFormUrlEncoded, toMultipart } from "./serializers.js";
 import { createCallFetch, PreparedRequest } from "./transport.js";
 import { validationIssues, type OperationValidators, type Validator } from "./validate.js";
+import type { BizchatClient } from "./client-types.js";
+import { unknownCallOptionIssues, type ParamLocation } from "./call-options.js";
+import { registerOperationCall } from "./operation-call.js";
+
+export type { BizchatClient } from "./client-types.js";
 
 export interface ValidateOptions {
   /** Validate params and body before sending (default true). */
@@ -61,6 +66,8 @@ export interface OperationRow {
   /** How openapi-fetch reads a success body (from the spec's 2xx content types). */
   parseAs: "json" | "text" | "blob";
   pathParams: readonly string[];
+  /** The locations (path, query, header, cookie) the operation has parameters in: what `params` may hold. */
+  paramLocations: readonly ParamLocation[];
   security: readonly (readonly string[])[];
   rateLimit: readonly string[];
   idempotent: boolean;
@@ -99,30 +106,6 @@ export interface ProviderDefinition {
   requestIdHeader?: string;
   describeError(body: unknown, status: number): ErrorDescription;
   onUnauthorized?: (response: Response) => Promise<boolean>;
-}
-
-type ResultWithApiError<R> = R extends { error?: never } ? R : { data?: never; error: ApiError; response: Response };
-
-type InitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
-
-type Method<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
-  Path extends PathsWithMethod<Paths, M>,
-  Init extends MaybeOptionalInit<Paths[Path], M>,
->(
-  url: Path,
-  ...init: InitParam<Init>
-) => Promise<ResultWithApiError<FetchResponse<Paths[Path][M], Init, MediaType>>>;
-
-/** The typed client: openapi-fetch's methods, with `error` an instance of the mapped ApiError class. */
-export interface BizchatClient<Paths extends {}> {
-  GET: Method<Paths & Record<string, Record<HttpMethod, {}>>, "get">;
-  POST: Method<Paths & Record<string, Record<HttpMethod, {}>>, "post">;
-  PUT: Method<Paths & Record<string, Record<HttpMethod, {}>>, "put">;
-  PATCH: Method<Paths & Record<string, Record<HttpMethod, {}>>, "patch">;
-  DELETE: Method<Paths & Record<string, Record<HttpMethod, {}>>, "delete">;
-  /** Stops the limiter's timers and closes its Redis connections (call when the client is no longer used). */
-  close(): Promise<void>;
 }
 
 /**
@@ -187,7 +170,7 @@ interface CallInit {
   [key: string]: unknown;
 }
 
-export function createProviderClient<Paths extends {}>(
+export function createProviderClient<Paths extends object>(
   definition: ProviderDefinition,
   options: CommonOptions = {},
 ): BizchatClient<Paths> {
@@ -218,6 +201,8 @@ export function createProviderClient<Paths extends {}>(
       throw new BizchatError(`${method} ${path} is not an operation of the ${provider} spec`, { provider });
     const row = table.operations[operationId]!;
     const validators = definition.validators[operationId]!;
+    const unknownKeys = unknownCallOptionIssues(init, row.paramLocations);
+    if (unknownKeys.length) throw new RequestValidationError(operationId, provider, unknownKeys);
 
     const unsafePath = unsafePathIssues(init.params?.path);
     if (unsafePath.length) throw new RequestValidationError(operationId, provider, unsafePath);
@@ -401,12 +386,18 @@ export function createProviderClient<Paths extends {}>(
   }
 
   const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);
-  return {
+  const client = {
     GET: method("GET"),
     POST: method("POST"),
     PUT: method("PUT"),
     PATCH: method("PATCH"),
     DELETE: method("DELETE"),
     close: async () => limiter?.stop(),
-  } as unknown as BizchatClient<Paths>;
+  };
+  registerOperationCall(client, async (name, path, init) => {
+    const { data, error, response } = await call(name, path, init);
+    return error instanceof ApiError ? { error, response } : { data, response };
+  });
+  // The methods are one untyped `call`; the spec's paths give them their types.
+  return client as unknown as BizchatClient<Paths>;
 }

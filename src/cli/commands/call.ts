@@ -13,14 +13,8 @@ import { missingCredentials, readCredentials } from "../credentials.js";
 import { HELP } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
-import {
-  createClient,
-  loadTable,
-  loadValidators,
-  parseProvider,
-  type CallInit,
-  type HttpMethodName,
-} from "../providers.js";
+import { createClient, loadTable, loadValidators, parseProvider, type CallInit } from "../providers.js";
+import { callOperation } from "../../runtime/operation-call.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".pdf": "application/pdf",
@@ -119,7 +113,7 @@ async function lazyMock(provider: MockProvider, progressOut: Progress): Promise<
 
 /** The fetch handed to the client: reports each attempt actually sent (after validation), starting the mock first. */
 function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typeof globalThis.fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
     await lazy?.ready();
     const request = input instanceof Request ? input : new Request(input, init);
     note(`→ ${request.method} ${redactUrl(request.url)}`);
@@ -129,7 +123,7 @@ function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typ
       `← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`,
     );
     return response;
-  });
+  };
 }
 
 async function writeResult(
@@ -241,7 +235,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
 
     let result;
     try {
-      result = await client[row.method as HttpMethodName](row.path, init);
+      result = await callOperation(client, row.method, row.path, init);
     } catch (error) {
       throw lazy?.failure() ?? error;
     }
@@ -257,7 +251,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
     io.stderr(formatError(error));
     return 1;
   } finally {
-    client?.close();
+    await client?.close();
     await lazy?.close();
   }
 }

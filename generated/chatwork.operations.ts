@@ -13,6 +13,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -51,6 +52,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -89,6 +91,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "apiToken"
@@ -128,6 +133,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -167,6 +173,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -222,6 +229,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -265,6 +273,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -317,6 +328,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -368,6 +382,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -412,6 +429,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -472,6 +492,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -516,6 +539,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -569,6 +596,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -621,6 +651,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -672,6 +705,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -717,6 +753,9 @@ export const operationTable = {
       "pathParams": [
         "room_id",
         "message_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -770,6 +809,9 @@ export const operationTable = {
         "room_id",
         "message_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -816,6 +858,9 @@ export const operationTable = {
         "room_id",
         "message_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -860,6 +905,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -916,6 +965,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -962,6 +1014,9 @@ export const operationTable = {
       "pathParams": [
         "room_id",
         "task_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -1015,6 +1070,9 @@ export const operationTable = {
         "room_id",
         "task_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1059,6 +1117,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -1113,6 +1175,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1159,6 +1224,10 @@ export const operationTable = {
         "room_id",
         "file_id"
       ],
+      "paramLocations": [
+        "path",
+        "query"
+      ],
       "security": [
         [
           "apiToken"
@@ -1203,6 +1272,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "room_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -1255,6 +1327,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1306,6 +1381,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1351,6 +1429,9 @@ export const operationTable = {
       "pathParams": [
         "room_id"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "apiToken"
@@ -1394,6 +1475,7 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "apiToken"
@@ -1433,6 +1515,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "request_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -1475,6 +1560,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "request_id"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [

@@ -1024,7 +1024,7 @@ export interface components {
         };
         UploadFileRequest: {
             /** @description The file to upload, at most 5 MB (5,242,880 bytes); its part carries the file name. */
-            file: string;
+            file: Blob;
             /** @description Message posted together with the file. */
             message?: string;
         };

@@ -19,6 +19,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -56,6 +57,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -94,6 +96,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "basicAuth"
@@ -130,6 +133,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "Bearer"
@@ -170,6 +174,9 @@ export const operationTable = {
       "pathParams": [
         "chatId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "Bearer"
@@ -206,6 +213,9 @@ export const operationTable = {
       "pathParams": [
         "chatId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "Bearer"
@@ -238,6 +248,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "Bearer"

@@ -21,6 +21,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "consumerKey",
@@ -64,6 +65,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [],
       "rateLimit": [],
       "idempotent": false,

@@ -13,6 +13,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -54,6 +57,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -87,6 +91,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "userId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -124,6 +132,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -165,6 +176,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -199,6 +211,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "customPropertyId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -237,6 +253,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "customPropertyId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -279,6 +299,9 @@ export const operationTable = {
       "pathParams": [
         "customPropertyId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -314,6 +337,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -359,6 +385,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -393,6 +422,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -435,6 +467,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -470,6 +505,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -504,6 +542,9 @@ export const operationTable = {
       "parseAs": "blob",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -549,6 +590,9 @@ export const operationTable = {
       "pathParams": [
         "contactId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -583,6 +627,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -626,6 +673,9 @@ export const operationTable = {
       "pathParams": [
         "uploadId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -659,6 +709,9 @@ export const operationTable = {
       "requestBody": null,
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [
+        "query"
+      ],
       "security": [
         [
           "oauth2"
@@ -700,6 +753,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [
         [
           "oauth2"
@@ -733,6 +787,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactTagId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -777,6 +834,9 @@ export const operationTable = {
       "pathParams": [
         "contactTagId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -812,6 +872,9 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "contactTagId"
+      ],
+      "paramLocations": [
+        "path"
       ],
       "security": [
         [
@@ -853,6 +916,9 @@ export const operationTable = {
       "pathParams": [
         "contactTagId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -888,6 +954,10 @@ export const operationTable = {
       "parseAs": "json",
       "pathParams": [
         "userId"
+      ],
+      "paramLocations": [
+        "path",
+        "query"
       ],
       "security": [
         [
@@ -933,6 +1003,9 @@ export const operationTable = {
       "pathParams": [
         "userId"
       ],
+      "paramLocations": [
+        "path"
+      ],
       "security": [
         [
           "oauth2"
@@ -972,6 +1045,7 @@ export const operationTable = {
       },
       "parseAs": "json",
       "pathParams": [],
+      "paramLocations": [],
       "security": [],
       "rateLimit": [],
       "idempotent": false,

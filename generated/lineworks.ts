@@ -778,7 +778,7 @@ export interface components {
              * Format: binary
              * @description The photo file (at most 10,485,760 bytes, the size announced in `fileSize`).
              */
-            Filedata: string;
+            Filedata: Blob;
         };
         /** @description Response of the storage host after an upload. UNCONFIRMED shape (assumed to carry a file ID). */
         UploadedFile: {
@@ -2307,7 +2307,7 @@ export interface operations {
                 };
                 content: {
                     /** @example (binary JPEG data) */
-                    "image/*": string;
+                    "image/*": Blob;
                 };
             };
             /** @description Redirect to the photo's download URL. */

@@ -2,6 +2,8 @@
 // (see specs/README.md for the x-bizchat-* extensions), so src/ never repeats a provider rule by hand.
 import { deref, eachOperation, parametersOf } from "./specs.mjs";
 
+const PARAM_LOCATIONS = ["path", "query", "header", "cookie"];
+
 const BINARY = (schema) => schema && (schema.contentMediaType || schema.format === "binary");
 
 /**
@@ -62,6 +64,7 @@ export function buildOperationTable(spec) {
       requestBody: requestBodyOf(spec, operation),
       parseAs: responseParseAs(spec, operation),
       pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
+      paramLocations: PARAM_LOCATIONS.filter((location) => params.some((p) => p.in === location)),
       security: (operation.security ?? spec.security ?? []).map((requirement) => Object.keys(requirement)),
       rateLimit: operation["x-bizchat-rate-limit"] ?? (spec["x-bizchat-rate-limits"] ? ["default"] : []),
       idempotent,

@@ -1,6 +1,5 @@
 // The four API families the CLI knows, each loaded on demand: `bizchat ops` needs only the small operation table,
 // a call needs the validators (about 2 MB for all providers together) and the typed client of one provider.
-import type { ApiError } from "../runtime/errors.js";
 import type { CommonOptions, OperationRow } from "../runtime/client.js";
 import type { OperationValidators } from "../runtime/validate.js";
 import { UsageError } from "./args.js";
@@ -53,29 +52,15 @@ export async function loadValidators(provider: ProviderName): Promise<Record<str
   return module.operationValidators;
 }
 
-export interface CallInit {
-  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export type CallResult = { data?: unknown; error?: ApiError; response: Response };
+export type { UntypedCallOptions as CallInit } from "../runtime/operation-call.js";
 
 /**
- * The typed clients seen through the operation table: the CLI knows the method and path template only at run
- * time, so it calls `client[METHOD](path, init)` without the compile-time path types (the client still validates
- * everything against the spec before sending).
+ * A provider client seen from the CLI, which knows the method and path template only at run time: it calls through
+ * `callOperation` (the client still validates everything against the spec before sending) and closes it.
  */
-export interface UntypedClient {
-  GET(path: string, init?: CallInit): Promise<CallResult>;
-  POST(path: string, init?: CallInit): Promise<CallResult>;
-  PUT(path: string, init?: CallInit): Promise<CallResult>;
-  PATCH(path: string, init?: CallInit): Promise<CallResult>;
-  DELETE(path: string, init?: CallInit): Promise<CallResult>;
-  close(): void;
+export interface CliClient {
+  close(): Promise<void>;
 }
-
-export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Credentials already read from the environment, as the provider's create…Client takes them (credentials.ts). */
 export type ClientCredentials = Record<string, unknown>;
@@ -84,17 +69,17 @@ export async function createClient(
   provider: ProviderName,
   credentials: ClientCredentials,
   common: CommonOptions,
-): Promise<UntypedClient> {
+): Promise<CliClient> {
   // The credential objects are built per provider in credentials.ts with exactly these option names.
   const options = { ...common, ...credentials } as never;
   switch (provider) {
     case "chatwork":
-      return (await import("../chatwork/client.js")).createChatworkClient(options) as unknown as UntypedClient;
+      return (await import("../chatwork/client.js")).createChatworkClient(options);
     case "line":
-      return (await import("../line/client.js")).createLineClient(options) as unknown as UntypedClient;
+      return (await import("../line/client.js")).createLineClient(options);
     case "lineworks":
-      return (await import("../lineworks/client.js")).createLineWorksClient(options) as unknown as UntypedClient;
+      return (await import("../lineworks/client.js")).createLineWorksClient(options);
     case "lineworks-v1":
-      return (await import("../lineworks/client-v1.js")).createLineWorksV1Client(options) as unknown as UntypedClient;
+      return (await import("../lineworks/client-v1.js")).createLineWorksV1Client(options);
   }
 }

@@ -26,7 +26,7 @@ export async function uploadContactPhoto(client: LineWorksClient, options: Uploa
   const file = options.file instanceof File ? options.file : new File([options.file], fileName);
   const step2 = await client.POST("/k/contact/photo/{uploadId}", {
     params: { path: { uploadId } },
-    body: { Filedata: file } as never,
+    body: { Filedata: file },
     baseUrl: uploadUrl.origin,
     ...signal,
   });

@@ -2,10 +2,8 @@
 // validateCall (nothing is sent when invalid), the operation's prepared plan filled in (buildRequest),
 // sendWithRetries (credentials, limiter, one attempt at a time through the sender, retry decision) and toResult
 // (typed data, or an instance of the mapped error class). The types are openapi-fetch's.
-import type { FetchResponse, MaybeOptionalInit } from "openapi-fetch";
-import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
-import { type ApiError, BizchatError, type ApiErrorClass, type Provider } from "./errors.js";
+import { ApiError, BizchatError, RequestValidationError, type ApiErrorClass, type Provider } from "./errors.js";
 import { createFetchSender } from "./fetch-sender.js";
 import {
   RateLimiter,
@@ -28,6 +26,11 @@ import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import type { Sender } from "./sender.js";
 import { sendWithRetries, sentRequest, type CallState, type TransportContext } from "./transport.js";
 import type { OperationValidators } from "./validate.js";
+import type { BizchatClient } from "./client-types.js";
+import { unknownCallOptionIssues, type ParamLocation } from "./call-options.js";
+import { registerOperationCall } from "./operation-call.js";
+
+export type { BizchatClient } from "./client-types.js";
 
 export interface ValidateOptions {
   /** Validate params and body before sending (default true). */
@@ -71,6 +74,8 @@ export interface OperationRow {
   /** How openapi-fetch reads a success body (from the spec's 2xx content types). */
   parseAs: "json" | "text" | "blob";
   pathParams: readonly string[];
+  /** The locations (path, query, header, cookie) the operation has parameters in: what `params` may hold. */
+  paramLocations: readonly ParamLocation[];
   security: readonly (readonly string[])[];
   rateLimit: readonly string[];
   idempotent: boolean;
@@ -109,30 +114,6 @@ export interface ProviderDefinition {
   requestIdHeader?: string;
   describeError(body: unknown, status: number): ErrorDescription;
   onUnauthorized?: (response: Response) => Promise<boolean>;
-}
-
-type ResultWithApiError<R> = R extends { error?: never } ? R : { data?: never; error: ApiError; response: Response };
-
-type InitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
-
-type Method<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
-  Path extends PathsWithMethod<Paths, M>,
-  Init extends MaybeOptionalInit<Paths[Path], M>,
->(
-  url: Path,
-  ...init: InitParam<Init>
-) => Promise<ResultWithApiError<FetchResponse<Paths[Path][M], Init, MediaType>>>;
-
-/** The typed client: openapi-fetch's methods, with `error` an instance of the mapped ApiError class. */
-export interface BizchatClient<Paths extends {}> {
-  GET: Method<Paths & Record<string, Record<HttpMethod, {}>>, "get">;
-  POST: Method<Paths & Record<string, Record<HttpMethod, {}>>, "post">;
-  PUT: Method<Paths & Record<string, Record<HttpMethod, {}>>, "put">;
-  PATCH: Method<Paths & Record<string, Record<HttpMethod, {}>>, "patch">;
-  DELETE: Method<Paths & Record<string, Record<HttpMethod, {}>>, "delete">;
-  /** Stops the limiter's timers and closes its Redis connections (call when the client is no longer used). */
-  close(): Promise<void>;
 }
 
 interface CallInit {
@@ -239,7 +220,7 @@ function senderSource(options: CommonOptions, useNode: boolean) {
   return { source, close };
 }
 
-export function createProviderClient<Paths extends {}>(
+export function createProviderClient<Paths extends object>(
   definition: ProviderDefinition,
   options: CommonOptions = {},
 ): BizchatClient<Paths> {
@@ -294,6 +275,8 @@ export function createProviderClient<Paths extends {}>(
 
   async function call(method: string, path: string, init: CallInit = {}) {
     const plan = planFor(method, path);
+    const unknownKeys = unknownCallOptionIssues(init, plan.row.paramLocations);
+    if (unknownKeys.length) throw new RequestValidationError(plan.operationId, provider, unknownKeys);
     validateCall(plan, init.params, init.body, validateRequest);
     const request = buildRequest(plan, init);
     const idempotencyHeader = plan.row.idempotencyHeader?.toLowerCase();
@@ -304,7 +287,7 @@ export function createProviderClient<Paths extends {}>(
   }
 
   const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);
-  return {
+  const client = {
     GET: method("GET"),
     POST: method("POST"),
     PUT: method("PUT"),
@@ -314,5 +297,11 @@ export function createProviderClient<Paths extends {}>(
       await limiter?.stop();
       await senders.close();
     },
-  } as unknown as BizchatClient<Paths>;
+  };
+  registerOperationCall(client, async (name, path, init) => {
+    const { data, error, response } = await call(name, path, init);
+    return error instanceof ApiError ? { error, response } : { data, response };
+  });
+  // The methods are one untyped `call`; the spec's paths give them their types.
+  return client as unknown as BizchatClient<Paths>;
 }

@@ -134,7 +134,7 @@ const cases: Record<OperationId, Call> = {
       body: {
         file: new File(["%PDF-1.7 見積"], "見積書.pdf", { type: "application/pdf" }),
         message: "見積書をお送りします",
-      } as never,
+      },
       headers,
     }),
   getFile: (headers) =>

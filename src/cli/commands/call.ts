@@ -13,14 +13,8 @@ import { missingCredentials, readCredentials } from "../credentials.js";
 import { HELP } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
-import {
-  createClient,
-  loadTable,
-  loadValidators,
-  parseProvider,
-  type CallInit,
-  type HttpMethodName,
-} from "../providers.js";
+import { createClient, loadTable, loadValidators, parseProvider, type CallInit } from "../providers.js";
+import { callOperation } from "../../runtime/operation-call.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".pdf": "application/pdf",
@@ -241,7 +235,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
 
     let result;
     try {
-      result = await client[row.method as HttpMethodName](row.path, init);
+      result = await callOperation(client, row.method, row.path, init);
     } catch (error) {
       throw lazy?.failure() ?? error;
     }
@@ -257,7 +251,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
     io.stderr(formatError(error));
     return 1;
   } finally {
-    client?.close();
+    await client?.close();
     await lazy?.close();
   }
 }

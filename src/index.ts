@@ -12,6 +12,8 @@ export {
   RequestValidationError,
   ResponseValidationError,
   WebhookVerificationError,
+  WebhookConfigurationError,
+  type WebhookRejection,
   type Provider,
   type RateLimitState,
   type RedactedRequest,

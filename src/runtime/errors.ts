@@ -179,17 +179,32 @@ export class ResponseValidationError extends BizchatError {
 }
 
 /** A webhook delivery failed its signature check or does not match the spec's payload schema. */
+/**
+ * Why a delivery was refused: `signature` (not signed with the configured secret), `json` (signed, but not JSON),
+ * `botId` (LINE WORKS: `X-WORKS-BotId` is not the expected bot), `schema` (only with `validate: "strict"`: an event
+ * breaks the spec; by default such events are delivered as `{ type: "invalid", issues }`).
+ */
+export type WebhookRejection = "signature" | "json" | "schema" | "botId";
+
 export class WebhookVerificationError extends BizchatError {
-  readonly reason: "signature" | "json" | "schema";
+  readonly reason: WebhookRejection;
   readonly issues: ValidationIssue[];
-  constructor(
-    provider: Provider,
-    reason: "signature" | "json" | "schema",
-    message: string,
-    issues: ValidationIssue[] = [],
-  ) {
+  constructor(provider: Provider, reason: WebhookRejection, message: string, issues: ValidationIssue[] = []) {
     super(message, { provider });
     this.reason = reason;
     this.issues = issues;
+  }
+}
+
+/**
+ * The receiver is set up wrongly (no secret, or a body that a JSON middleware already parsed): no delivery can be
+ * verified until the code changes. Kept apart from WebhookVerificationError so a misconfiguration never looks like
+ * a forged request; the message says what to fix and never holds the secret.
+ */
+export class WebhookConfigurationError extends BizchatError {
+  readonly setting: "secret" | "rawBody";
+  constructor(provider: Provider, setting: "secret" | "rawBody", message: string) {
+    super(message, { provider });
+    this.setting = setting;
   }
 }

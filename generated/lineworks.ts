@@ -913,11 +913,11 @@ export interface components {
         Contact: {
             /** @description Contact ID. */
             readonly contactId: string;
-            permission: components["schemas"]["ContactPermission"];
+            permission: components["schemas"]["ReceivedContactPermission"];
             contactName: components["schemas"]["ContactName"];
             linkedExternalUser?: components["schemas"]["LinkedExternalUser"];
-            emails?: components["schemas"]["ContactEmailList"];
-            telephones?: components["schemas"]["ContactTelephoneList"];
+            emails?: components["schemas"]["ReceivedContactEmailList"];
+            telephones?: components["schemas"]["ReceivedContactTelephoneList"];
             organizations?: components["schemas"]["ContactOrganizationList"];
             events?: components["schemas"]["ContactEventList"];
             locations?: components["schemas"]["ContactLocationList"];
@@ -937,6 +937,33 @@ export interface components {
              */
             readonly modifiedTime?: string;
         };
+        /** @description Access permission of a contact, as LINE WORKS returns it. */
+        ReceivedContactPermission: {
+            /** @description `ALL` (every member) or `MEMBER` (the members listed). */
+            accessibleRange?: string;
+            /** @description User ID of the contact master. */
+            masterUserId?: string;
+            /** @description Whether every member with access can edit. */
+            isCoEditing?: boolean;
+            accessibleMembers?: {
+                /** @description User ID, organization ID or group ID. */
+                id?: string;
+                /** @description Kind of `id` (e.g. `USER`). */
+                type?: string;
+            }[];
+        };
+        /** @description Email entries as returned. */
+        ReceivedContactEmailList: {
+            email?: string;
+            primary?: boolean;
+        }[];
+        /** @description Telephone entries as returned. */
+        ReceivedContactTelephoneList: {
+            /** @description Telephone type, e.g. `CELLPHONE`, `WORK`. */
+            type?: string;
+            telephone?: string;
+            primary?: boolean;
+        }[];
         /**
          * @description Body of `createContact`. `permission` and `contactName` are required, and at least one of `telephones` or
          *     `emails` must be present with at least one entry.

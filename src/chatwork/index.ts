@@ -9,3 +9,4 @@ export {
   type ParseChatworkWebhookOptions,
 } from "./webhook.js";
 export type { paths as ChatworkPaths, components as ChatworkComponents } from "../../generated/chatwork.js";
+export { chatworkWebhookHandler, chatworkWebhookMiddleware, type ChatworkWebhookReceiverOptions } from "./receiver.js";

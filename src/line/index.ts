@@ -12,3 +12,4 @@ export {
   type ParseLineWebhookOptions,
 } from "./webhook.js";
 export type { paths as LinePaths, components as LineComponents } from "../../generated/line.js";
+export { lineWebhookHandler, lineWebhookMiddleware, type LineWebhookReceiverOptions } from "./receiver.js";

@@ -22,3 +22,8 @@ export {
 } from "./webhook.js";
 export type { paths as LineWorksPaths, components as LineWorksComponents } from "../../generated/lineworks.js";
 export type { paths as LineWorksV1Paths, components as LineWorksV1Components } from "../../generated/lineworks-v1.js";
+export {
+  lineWorksWebhookHandler,
+  lineWorksWebhookMiddleware,
+  type LineWorksWebhookReceiverOptions,
+} from "./receiver.js";

@@ -208,3 +208,28 @@ export class WebhookConfigurationError extends BizchatError {
     this.setting = setting;
   }
 }
+
+/** One event whose callback threw or rejected. */
+export interface WebhookCallbackFailure {
+  event: unknown;
+  error: unknown;
+}
+
+/**
+ * A receiver's callback failed for some events of an authentic delivery. The receiver had already answered the
+ * provider; every other event was still handed over (`delivered` of them), and the failed ones are listed here with
+ * their errors so that they can be retried or logged. Their de-duplication keys were released.
+ */
+export class WebhookCallbackError extends BizchatError {
+  readonly failures: WebhookCallbackFailure[];
+  readonly delivered: number;
+  constructor(provider: Provider, failures: WebhookCallbackFailure[], delivered: number) {
+    super(
+      `${provider} webhook callback failed for ${failures.length} event(s) (${delivered} delivered): ` +
+        failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))).join("; "),
+      { provider, cause: failures[0]?.error },
+    );
+    this.failures = failures;
+    this.delivered = delivered;
+  }
+}

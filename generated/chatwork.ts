@@ -692,6 +692,11 @@ export interface components {
          */
         MessageId: string;
         /**
+         * @description Message id as received in responses and webhooks: a 64-bit integer sent as a string. Never convert it to a number.
+         * @example 1928374655918273645
+         */
+        ReceivedMessageId: string;
+        /**
          * @description Account ids. The API reads one form field of comma-separated ids, e.g. `123,542,1001` (RAML
          *     `[string-list:type=integer]`, https://github.com/chatwork/api). The client also takes an array of ids and
          *     sends it in that form (the request body's `encoding` gives these fields `style: form, explode: false`). Our
@@ -736,7 +741,6 @@ export interface components {
         AccountSummary: {
             account_id: number;
             name: string;
-            /** Format: uri */
             avatar_image_url: string;
         };
         /** @description The account that owns the token. Optional profile fields are empty strings when unset. */
@@ -760,7 +764,6 @@ export interface components {
             skype: string;
             facebook: string;
             twitter: string;
-            /** Format: uri */
             avatar_image_url: string;
             login_mail: string;
         };
@@ -785,11 +788,10 @@ export interface components {
             room: {
                 room_id: number;
                 name: string;
-                /** Format: uri */
                 icon_path: string;
             };
             assigned_by_account: components["schemas"]["AccountSummary"];
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             body: string;
             /** @description Deadline as Unix seconds (0 when there is none). */
             limit_time: number;
@@ -798,16 +800,15 @@ export interface components {
         };
         /** @description A contact of the account (also returned when a contact request is accepted). */
         Contact: {
-            account_id: number;
+            account_id?: number;
             /** @description Id of the direct chat with this contact. */
-            room_id: number;
-            name: string;
-            chatwork_id: string;
-            organization_id: number;
-            organization_name: string;
-            department: string;
-            /** Format: uri */
-            avatar_image_url: string;
+            room_id?: number;
+            name?: string;
+            chatwork_id?: string;
+            organization_id?: number;
+            organization_name?: string;
+            department?: string;
+            avatar_image_url?: string;
         };
         /** @description A room as listed by GET /rooms. */
         Room: {
@@ -823,7 +824,6 @@ export interface components {
             message_num: number;
             file_num: number;
             task_num: number;
-            /** Format: uri */
             icon_path: string;
             /** @description Unix seconds. */
             last_update_time: number;
@@ -844,7 +844,6 @@ export interface components {
             organization_id: number;
             organization_name: string;
             department: string;
-            /** Format: uri */
             avatar_image_url: string;
         };
         /** @description Account ids of the room's members per role after the change. */
@@ -855,7 +854,7 @@ export interface components {
         };
         /** @description A message of a room. */
         Message: {
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             account: components["schemas"]["AccountSummary"];
             /** @description Text in Chatwork message notation. */
             body: string;
@@ -865,7 +864,7 @@ export interface components {
             update_time: number;
         };
         MessageIdResult: {
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
         };
         /** @description Unread and mention counts of a room. */
         UnreadCounts: {
@@ -877,7 +876,7 @@ export interface components {
             task_id: number;
             account: components["schemas"]["AccountSummary"];
             assigned_by_account: components["schemas"]["AccountSummary"];
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             body: string;
             /** @description Deadline as Unix seconds (0 when there is none). */
             limit_time: number;
@@ -895,16 +894,13 @@ export interface components {
         File: {
             file_id: number;
             account: components["schemas"]["AccountSummary"];
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             filename: string;
             /** @description Size in bytes. */
             filesize: number;
             /** @description Unix seconds. */
             upload_time: number;
-            /**
-             * Format: uri
-             * @description Present only with `create_download_url=1`; valid for 30 seconds.
-             */
+            /** @description Present only with `create_download_url=1`; valid for 30 seconds. */
             download_url?: string;
         };
         FileIdResult: {
@@ -914,7 +910,6 @@ export interface components {
         Link: {
             /** @description Whether the room has an invitation link. */
             public: boolean;
-            /** Format: uri */
             url?: string;
             /** @description Joining needs an administrator's approval. */
             need_acceptance?: boolean;
@@ -931,7 +926,6 @@ export interface components {
             organization_id: number;
             organization_name: string;
             department: string;
-            /** Format: uri */
             avatar_image_url: string;
         };
         /** @description Error body of every failed call; only the HTTP status tells success from failure. */
@@ -1053,7 +1047,7 @@ export interface components {
         };
         /** @description Event of `message_created` and `message_updated`. */
         MessageWebhookEvent: {
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             room_id: number;
             /** @description Author of the message. */
             account_id: number;
@@ -1070,7 +1064,7 @@ export interface components {
             /** @description The mentioned account (the webhook's owner). */
             to_account_id: number;
             room_id: number;
-            message_id: components["schemas"]["MessageId"];
+            message_id: components["schemas"]["ReceivedMessageId"];
             body: string;
             /** @description Unix seconds. */
             send_time: number;

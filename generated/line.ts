@@ -479,10 +479,7 @@ export interface components {
             premiumId?: string;
             /** @description The bot's display name. */
             displayName: string;
-            /**
-             * Format: uri
-             * @description Profile image URL (starts with `https://`). Omitted when the bot has no profile image.
-             */
+            /** @description Profile image URL (an `https://` URL in practice). Omitted when the bot has no profile image. */
             pictureUrl?: string;
         };
         /**
@@ -518,7 +515,10 @@ export interface components {
              * @enum {string}
              */
             mode: "active" | "standby";
-            /** @description ID that identifies the webhook event; a ULID. */
+            /**
+             * @description ID that identifies the webhook event, in ULID format (not checked: LINE's webhook.yml has a plain
+             *     string). The key for de-duplicating redeliveries.
+             */
             webhookEventId: string;
             deliveryContext: components["schemas"]["DeliveryContext"];
         };
@@ -527,8 +527,15 @@ export interface components {
             /** @description Whether this is a redelivery of an event that failed to be delivered earlier. */
             isRedelivery: boolean;
         };
-        /** @description Where the event happened. Optional on events (absent on several module-channel events). */
-        Source: components["schemas"]["UserSource"] | components["schemas"]["GroupSource"] | components["schemas"]["RoomSource"];
+        /**
+         * @description Where the event happened. Optional on events (absent on several module-channel events). A source type other
+         *     than user, group and room is accepted as `OtherSource`: LINE's webhook.yml types `source.type` as a string.
+         */
+        Source: components["schemas"]["UserSource"] | components["schemas"]["GroupSource"] | components["schemas"]["RoomSource"] | components["schemas"]["OtherSource"];
+        /** @description A source type this document does not list. */
+        OtherSource: {
+            type: string;
+        };
         UserSource: {
             /** @constant */
             type: "user";
@@ -560,8 +567,15 @@ export interface components {
             type: "module";
             module: components["schemas"]["ModuleContent"];
         };
-        /** @description What happened to the module channel, keyed by `type`. */
-        ModuleContent: components["schemas"]["AttachedModuleContent"] | components["schemas"]["DetachedModuleContent"];
+        /**
+         * @description What happened to the module channel, keyed by `type`. Another `type` is accepted as `OtherModuleContent`:
+         *     LINE's webhook.yml types `module.type` as a string.
+         */
+        ModuleContent: components["schemas"]["AttachedModuleContent"] | components["schemas"]["DetachedModuleContent"] | components["schemas"]["OtherModuleContent"];
+        /** @description A module event kind this document does not list. */
+        OtherModuleContent: {
+            type: string;
+        };
         AttachedModuleContent: {
             /** @constant */
             type: "attached";

@@ -1122,7 +1122,15 @@ export const operationTable = {
     "resetUnit": "seconds"
   },
   "errorCodes": {},
-  "webhooks": []
+  "webhooks": [
+    "message",
+    "postback",
+    "join",
+    "leave",
+    "joined",
+    "left",
+    "begin"
+  ]
 } as const;
 
 export type OperationId = keyof typeof operationTable.operations;

@@ -409,9 +409,253 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user sent the bot a message (message)
+         * @description `type: "message"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/en/docs/bot-callback-message
+         */
+        post: operations["messageCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    postback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user chose a postback action (postback)
+         * @description `type: "postback"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/jp/docs/bot-callback-postback
+         */
+        post: operations["postbackCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bot joined a room (join)
+         * @description `type: "join"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/en/docs/bot-callback-join
+         */
+        post: operations["joinCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The bot left a room (leave)
+         * @description `type: "leave"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/en/docs/bot-callback-leave
+         */
+        post: operations["leaveCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    joined: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Members joined a room the bot is in (joined)
+         * @description `type: "joined"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/en/docs/bot-callback-joined
+         */
+        post: operations["joinedCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    left: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Members left a room the bot is in (left)
+         * @description `type: "left"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/jp/docs/bot-callback-left
+         */
+        post: operations["leftCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    begin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-to-one room with the bot started (begin)
+         * @description `type: "begin"` callback. Verify `X-WORKS-Signature` over the raw body before trusting it; answer 200 at
+         *     once (LINE WORKS does not resend a failed delivery). Source: https://developers.worksmobile.com/jp/docs/bot-callback-begin
+         */
+        post: operations["beginCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description Where the callback came from. */
+        CallbackSource: {
+            /** @description The user who caused the event (message, postback, begin). */
+            userId?: string;
+            /** @description The room. Absent for one-to-one rooms in message events. */
+            channelId?: string;
+            /** @description The domain of the bot. */
+            domainId: number | string;
+        };
+        /** @description Fields every callback carries (https://developers.worksmobile.com/en/docs/bot-callback-message). */
+        CallbackEventBase: {
+            /** @description Event type. */
+            type: string;
+            source: components["schemas"]["CallbackSource"];
+            /** @description When the event happened (UTC), e.g. `2026-11-30T02:16:05.716Z`. */
+            issuedTime: string;
+        };
+        /** @description `type: "message"`: a user sent the bot a message (https://developers.worksmobile.com/en/docs/bot-callback-message). */
+        CallbackMessageEvent: components["schemas"]["CallbackEventBase"] & {
+            /** @constant */
+            type: "message";
+            content: components["schemas"]["CallbackMessageContent"];
+        };
+        /** @description The message, keyed by `type`. */
+        CallbackMessageContent: components["schemas"]["CallbackTextContent"] | components["schemas"]["CallbackLocationContent"] | components["schemas"]["CallbackStickerContent"] | components["schemas"]["CallbackFileContent"];
+        CallbackTextContent: {
+            /** @constant */
+            type: "text";
+            /** @description The message text. */
+            text: string;
+            /** @description Postback of a message action or of the "start" button, when the text came from one. */
+            postback?: string;
+        };
+        /** @description A location the user shared. */
+        CallbackLocationContent: {
+            /** @constant */
+            type: "location";
+            address?: string;
+            latitude?: number;
+            longitude?: number;
+        };
+        /** @description A sticker the user sent. */
+        CallbackStickerContent: {
+            /** @constant */
+            type: "sticker";
+            packageId?: string | number;
+            stickerId?: string | number;
+        };
+        /** @description An image, file, audio or video; download it with its `fileId`. */
+        CallbackFileContent: {
+            /** @enum {string} */
+            type: "image" | "file" | "audio" | "video";
+            /** @description ID of the attachment, for the attachment download operation. */
+            fileId?: string;
+        };
+        /** @description `type: "postback"`: a user chose a postback action (https://developers.worksmobile.com/jp/docs/bot-callback-postback). */
+        CallbackPostbackEvent: components["schemas"]["CallbackEventBase"] & {
+            /** @constant */
+            type: "postback";
+            /** @description The `data` of the chosen action. */
+            data: string;
+        };
+        /** @description `type: "join"`: the bot joined a room (https://developers.worksmobile.com/en/docs/bot-callback-join). */
+        CallbackJoinEvent: components["schemas"]["CallbackEventBase"] & components["schemas"]["CallbackInRoom"] & {
+            /** @constant */
+            type?: "join";
+        };
+        /** @description `type: "leave"`: the bot left or was removed from a room, or the room was deleted (https://developers.worksmobile.com/en/docs/bot-callback-leave). */
+        CallbackLeaveEvent: components["schemas"]["CallbackEventBase"] & components["schemas"]["CallbackInRoom"] & {
+            /** @constant */
+            type?: "leave";
+        };
+        /** @description `type: "joined"`: members joined a room the bot is in (https://developers.worksmobile.com/en/docs/bot-callback-joined). */
+        CallbackJoinedEvent: components["schemas"]["CallbackEventBase"] & components["schemas"]["CallbackInRoom"] & components["schemas"]["CallbackMembers"] & {
+            /** @constant */
+            type?: "joined";
+        };
+        /** @description `type: "left"`: members left a room the bot is in (https://developers.worksmobile.com/jp/docs/bot-callback-left). */
+        CallbackLeftEvent: components["schemas"]["CallbackEventBase"] & components["schemas"]["CallbackInRoom"] & components["schemas"]["CallbackMembers"] & {
+            /** @constant */
+            type?: "left";
+        };
+        /** @description `type: "begin"`: a one-to-one room with the bot started (https://developers.worksmobile.com/jp/docs/bot-callback-begin). */
+        CallbackBeginEvent: components["schemas"]["CallbackEventBase"] & {
+            /** @constant */
+            type?: "begin";
+            source: components["schemas"]["CallbackSource"];
+        };
+        /** @description The callback names its room. */
+        CallbackInRoom: {
+            source: components["schemas"]["CallbackSource"];
+        };
+        CallbackMembers: {
+            /** @description IDs of the users who joined or left. */
+            members: string[];
+        };
         /** @description API 2.0 error body (<https://developers.worksmobile.com/en/docs/rate-limits>). */
         ErrorResponse: {
             /**
@@ -668,11 +912,11 @@ export interface components {
         Contact: {
             /** @description Contact ID. */
             readonly contactId: string;
-            permission: components["schemas"]["ContactPermission"];
+            permission: components["schemas"]["ReceivedContactPermission"];
             contactName: components["schemas"]["ContactName"];
             linkedExternalUser?: components["schemas"]["LinkedExternalUser"];
-            emails?: components["schemas"]["ContactEmailList"];
-            telephones?: components["schemas"]["ContactTelephoneList"];
+            emails?: components["schemas"]["ReceivedContactEmailList"];
+            telephones?: components["schemas"]["ReceivedContactTelephoneList"];
             organizations?: components["schemas"]["ContactOrganizationList"];
             events?: components["schemas"]["ContactEventList"];
             locations?: components["schemas"]["ContactLocationList"];
@@ -692,6 +936,33 @@ export interface components {
              */
             readonly modifiedTime?: string;
         };
+        /** @description Access permission of a contact, as LINE WORKS returns it. */
+        ReceivedContactPermission: {
+            /** @description `ALL` (every member) or `MEMBER` (the members listed). */
+            accessibleRange?: string;
+            /** @description User ID of the contact master. */
+            masterUserId?: string;
+            /** @description Whether every member with access can edit. */
+            isCoEditing?: boolean;
+            accessibleMembers?: {
+                /** @description User ID, organization ID or group ID. */
+                id?: string;
+                /** @description Kind of `id` (e.g. `USER`). */
+                type?: string;
+            }[];
+        };
+        /** @description Email entries as returned. */
+        ReceivedContactEmailList: {
+            email?: string;
+            primary?: boolean;
+        }[];
+        /** @description Telephone entries as returned. */
+        ReceivedContactTelephoneList: {
+            /** @description Telephone type, e.g. `CELLPHONE`, `WORK`. */
+            type?: string;
+            telephone?: string;
+            primary?: boolean;
+        }[];
         /**
          * @description Body of `createContact`. `permission` and `contactName` are required, and at least one of `telephones` or
          *     `emails` must be present with at least one entry.
@@ -1330,6 +1601,17 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+         *     (https://developers.worksmobile.com/en/docs/bot-callback).
+         * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+         */
+        WorksSignature: string;
+        /**
+         * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+         * @example 2000001
+         */
+        WorksBotId: string;
         /**
          * @description Contact ID.
          * @example contact2-a56d-44a4-5304-033e16fca8d1
@@ -2851,6 +3133,426 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["TokenErrorResponse"];
                 };
+            };
+        };
+    };
+    messageCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "message",
+                 *       "source": {
+                 *         "userId": "c72af563-0f21-4736-11e4-045237113344",
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T02:16:05.716Z",
+                 *       "content": {
+                 *         "type": "text",
+                 *         "text": "見積書を送ってください"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackMessageEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postbackCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "postback",
+                 *       "source": {
+                 *         "userId": "c72af563-0f21-4736-11e4-045237113344",
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T02:17:41.102Z",
+                 *       "data": "action=approve&request=8812"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackPostbackEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    joinCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "join",
+                 *       "source": {
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T01:02:03.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackJoinEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    leaveCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "leave",
+                 *       "source": {
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T05:40:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackLeaveEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    joinedCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "joined",
+                 *       "source": {
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T01:05:12.330Z",
+                 *       "members": [
+                 *         "3f9b2c1d-7a6e-4b8f-9c0d-1e2f3a4b5c6d"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackJoinedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    leftCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "left",
+                 *       "source": {
+                 *         "channelId": "a8d4c1e2-5b7f-4c3a-9e21-6f0d8b2c4a17",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T06:12:45.901Z",
+                 *       "members": [
+                 *         "3f9b2c1d-7a6e-4b8f-9c0d-1e2f3a4b5c6d"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackLeftEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    beginCallback: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description base64(HMAC-SHA256(key = the bot secret, raw body)). Read the header name case-insensitively
+                 *     (https://developers.worksmobile.com/en/docs/bot-callback).
+                 * @example 2bP1x8c8sQ0zWJ3m1rB5nY6uV9tK4hL7dF0aE2gC3iM=
+                 */
+                "X-WORKS-Signature": components["parameters"]["WorksSignature"];
+                /**
+                 * @description ID of the bot the callback is for; the official samples compare it with their own bot ID.
+                 * @example 2000001
+                 */
+                "X-WORKS-BotId": components["parameters"]["WorksBotId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "begin",
+                 *       "source": {
+                 *         "userId": "c72af563-0f21-4736-11e4-045237113344",
+                 *         "channelId": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+                 *         "domainId": 40029600
+                 *       },
+                 *       "issuedTime": "2026-11-30T00:59:59.120Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallbackBeginEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. LINE WORKS reads only the status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The signature did not match; the event was ignored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver is overloaded. LINE WORKS does not resend the event, so it is lost. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

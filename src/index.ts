@@ -12,6 +12,10 @@ export {
   RequestValidationError,
   ResponseValidationError,
   WebhookVerificationError,
+  WebhookConfigurationError,
+  WebhookCallbackError,
+  type WebhookCallbackFailure,
+  type WebhookRejection,
   type Provider,
   type RateLimitState,
   type RedactedRequest,
@@ -23,3 +27,19 @@ export type { RedisRateLimitOptions, RedisClientLike } from "./runtime/redis-lin
 export type { RetryOptions } from "./runtime/retry.js";
 export type { Credential } from "./runtime/auth.js";
 export type { RawBody } from "./runtime/webhooks.js";
+export {
+  memoryDeduplication,
+  redisDeduplication,
+  type DeduplicationStore,
+  type MemoryDeduplicationOptions,
+  type RedisDeduplicationOptions,
+  type RedisSetClient,
+} from "./runtime/deduplication.js";
+export type {
+  WebhookReceiverOptions,
+  WebRequestHandler,
+  NodeRequestHandler,
+  NodeRequestLike,
+  NodeResponseLike,
+} from "./runtime/webhook-receiver.js";
+export type { UnknownWebhookEvent, InvalidWebhookEvent, WebhookValidation } from "./runtime/webhook-events.js";

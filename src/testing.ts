@@ -119,3 +119,5 @@ export async function startMockServer(provider: MockProvider, options: MockServe
       }),
   };
 }
+
+export { signWebhook, type SignedWebhook, type WebhookProvider } from "./runtime/webhook-signing.js";

@@ -9,6 +9,8 @@ export {
   type LineKnownEvent,
   type LineModuleEvent,
   type LineUnknownEvent,
+  type LineInvalidEvent,
   type ParseLineWebhookOptions,
 } from "./webhook.js";
 export type { paths as LinePaths, components as LineComponents } from "../../generated/line.js";
+export { lineWebhookHandler, lineWebhookMiddleware, type LineWebhookReceiverOptions } from "./receiver.js";

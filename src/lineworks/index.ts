@@ -20,6 +20,20 @@ export {
 } from "./auth.js";
 export { paginateContacts, type Contact, type ContactListQuery } from "./pagination.js";
 export { uploadContactPhoto, type UploadContactPhotoOptions } from "./photo.js";
-export { verifyLineWorksSignature } from "./webhook.js";
+export {
+  verifyLineWorksSignature,
+  parseLineWorksWebhook,
+  type ParseLineWorksWebhookOptions,
+  type LineWorksCallbackEvent,
+  type LineWorksKnownEvent,
+  type LineWorksUnknownEvent,
+  type LineWorksInvalidEvent,
+  type LineWorksMessageContent,
+} from "./webhook.js";
 export type { paths as LineWorksPaths, components as LineWorksComponents } from "../../generated/lineworks.js";
 export type { paths as LineWorksV1Paths, components as LineWorksV1Components } from "../../generated/lineworks-v1.js";
+export {
+  lineWorksWebhookHandler,
+  lineWorksWebhookMiddleware,
+  type LineWorksWebhookReceiverOptions,
+} from "./receiver.js";

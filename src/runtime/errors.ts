@@ -183,17 +183,57 @@ export class ResponseValidationError extends BizchatError {
 }
 
 /** A webhook delivery failed its signature check or does not match the spec's payload schema. */
+/**
+ * Why a delivery was refused: `signature` (not signed with the configured secret), `json` (signed, but not JSON),
+ * `botId` (LINE WORKS: `X-WORKS-BotId` is not the expected bot), `schema` (only with `validate: "strict"`: an event
+ * breaks the spec; by default such events are delivered as `{ type: "invalid", issues }`).
+ */
+export type WebhookRejection = "signature" | "json" | "schema" | "botId";
+
 export class WebhookVerificationError extends BizchatError {
-  readonly reason: "signature" | "json" | "schema";
+  readonly reason: WebhookRejection;
   readonly issues: ValidationIssue[];
-  constructor(
-    provider: Provider,
-    reason: "signature" | "json" | "schema",
-    message: string,
-    issues: ValidationIssue[] = [],
-  ) {
+  constructor(provider: Provider, reason: WebhookRejection, message: string, issues: ValidationIssue[] = []) {
     super(message, { provider });
     this.reason = reason;
     this.issues = issues;
+  }
+}
+
+/**
+ * The receiver is set up wrongly (no secret, or a body that a JSON middleware already parsed): no delivery can be
+ * verified until the code changes. Kept apart from WebhookVerificationError so a misconfiguration never looks like
+ * a forged request; the message says what to fix and never holds the secret.
+ */
+export class WebhookConfigurationError extends BizchatError {
+  readonly setting: "secret" | "rawBody";
+  constructor(provider: Provider, setting: "secret" | "rawBody", message: string) {
+    super(message, { provider });
+    this.setting = setting;
+  }
+}
+
+/** One event whose callback threw or rejected. */
+export interface WebhookCallbackFailure {
+  event: unknown;
+  error: unknown;
+}
+
+/**
+ * A receiver's callback failed for some events of an authentic delivery. The receiver had already answered the
+ * provider; every other event was still handed over (`delivered` of them), and the failed ones are listed here with
+ * their errors so that they can be retried or logged. Their de-duplication keys were released.
+ */
+export class WebhookCallbackError extends BizchatError {
+  readonly failures: WebhookCallbackFailure[];
+  readonly delivered: number;
+  constructor(provider: Provider, failures: WebhookCallbackFailure[], delivered: number) {
+    super(
+      `${provider} webhook callback failed for ${failures.length} event(s) (${delivered} delivered): ` +
+        failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))).join("; "),
+      { provider, cause: failures[0]?.error },
+    );
+    this.failures = failures;
+    this.delivered = delivered;
   }
 }

@@ -82,18 +82,31 @@ describe("parseChatworkWebhook", () => {
     );
   });
 
-  it("throws WebhookVerificationError for a bad signature, non-JSON and a payload that breaks the schema", () => {
+  it("throws WebhookVerificationError only for a bad signature or non-JSON; a payload that breaks the schema is delivered as invalid", () => {
     expect(() => parseChatworkWebhook(created, { token, signature: "AAAA" })).toThrowError(WebhookVerificationError);
     const notJson = "not json";
     expect(() => parseChatworkWebhook(notJson, { token, signature: sign(notJson) })).toThrowError(/not valid JSON/);
     const wrong = JSON.stringify({ ...JSON.parse(created), webhook_event: { message_id: 5 } });
+    const event = parseChatworkWebhook(wrong, { token, signature: sign(wrong) });
+    expect(event.type).toBe("invalid");
+    if (event.type === "invalid") {
+      expect(event.originalType).toBe("message_created");
+      expect(event.event).toEqual(JSON.parse(wrong));
+      expect(event.issues.map((i) => i.field)).toContain("body.webhook_event.message_id");
+    }
     try {
-      parseChatworkWebhook(wrong, { token, signature: sign(wrong) });
+      parseChatworkWebhook(wrong, { token, signature: sign(wrong), validate: "strict" });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(WebhookVerificationError);
       expect((error as WebhookVerificationError).reason).toBe("schema");
       expect((error as WebhookVerificationError).issues.length).toBeGreaterThan(0);
     }
+  });
+
+  it("delivers an event type it does not know as unknown, with the payload as received", () => {
+    const future = JSON.stringify({ ...JSON.parse(created), webhook_event_type: "room_created" });
+    const event = parseChatworkWebhook(future, { token, signature: sign(future) });
+    expect(event).toEqual({ type: "unknown", originalType: "room_created", event: JSON.parse(future) as unknown });
   });
 });

@@ -55,7 +55,11 @@ function describeEvent(event: LineWebhookEvent): string {
       return `activated until ${event.chatControl.expireAt}`;
     case "unknown":
       return `unknown ${event.originalType}`;
-    default:
+    case "invalid":
+      return `invalid ${event.originalType}`;
+    case "deactivated":
+    case "botSuspended":
+    case "botResumed":
       return event.type;
   }
 }
@@ -78,13 +82,26 @@ describe("parseLineWebhook", () => {
     expect(payload.events.map(describeEvent)).toEqual(["botResumed", "unknown membershipUpgraded"]);
   });
 
-  it("rejects a known event that breaks the spec, naming the event index", () => {
+  it("delivers every event of a batch whose 2nd event breaks the spec: the others typed, that one as invalid", () => {
+    const { chatControl: _dropped, ...activatedWithoutChatControl } = events.activated;
+    const body = envelope(events.botSuspended, activatedWithoutChatControl, events.attached);
+    const payload = parseLineWebhook(body, { channelSecret: secret, signature: sign(body) });
+    expect(payload.events.map((e) => e.type)).toEqual(["botSuspended", "invalid", "module"]);
+    const invalid = payload.events[1]!;
+    if (invalid.type !== "invalid") throw new Error("expected the invalid variant");
+    expect(invalid.originalType).toBe("activated");
+    expect(invalid.event).toEqual(activatedWithoutChatControl);
+    expect(invalid.issues.map((i) => i.field)).toContain("body.events.1.chatControl");
+    expect(invalid.issues.every((i) => i.pointer.startsWith("/events/1"))).toBe(true);
+  });
+
+  it('validate: "strict" refuses the batch, naming the event index', () => {
     const body = envelope(events.botSuspended, {
       ...events.detached,
       module: { type: "detached", botId: "U1", reason: "other" },
     });
     try {
-      parseLineWebhook(body, { channelSecret: secret, signature: sign(body) });
+      parseLineWebhook(body, { channelSecret: secret, signature: sign(body), validate: "strict" });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(WebhookVerificationError);

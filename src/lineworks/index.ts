@@ -10,6 +10,14 @@ export {
 } from "./auth.js";
 export { paginateContacts, type Contact, type ContactListQuery } from "./pagination.js";
 export { uploadContactPhoto, type UploadContactPhotoOptions } from "./photo.js";
+export {
+  uploadBotAttachment,
+  downloadBotAttachmentFile,
+  type UploadBotAttachmentOptions,
+  type UploadedBotAttachment,
+  type DownloadBotAttachmentOptions,
+  type DownloadedBotAttachment,
+} from "./attachment.js";
 export { verifyLineWorksSignature } from "./webhook.js";
 export type { paths as LineWorksPaths, components as LineWorksComponents } from "../../generated/lineworks.js";
 export type { paths as LineWorksV1Paths, components as LineWorksV1Components } from "../../generated/lineworks-v1.js";

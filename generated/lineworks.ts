@@ -2345,7 +2345,7 @@ export interface components {
         };
         ChannelMemberList: {
             /** @description User IDs. */
-            members: string[];
+            members?: string[];
             responseMetaData?: components["schemas"]["ResponseMetaData"];
         };
         /** @description Body of `createBotAttachmentUploadUrl`. The bot page shows only `fileName`; the shared upload guide (<https://developers.worksmobile.com/en/reference/file-upload>), whose example is this very bot request, marks `fileName` and `fileSize` required: the stricter guide is followed. */
@@ -2549,7 +2549,7 @@ export interface components {
             }[];
         };
         BotList: {
-            bots: components["schemas"]["BotSummary"][];
+            bots?: components["schemas"]["BotSummary"][];
             responseMetaData?: components["schemas"]["ResponseMetaData"];
         };
         /** @description Settings of the bot in one domain. */
@@ -2577,7 +2577,7 @@ export interface components {
             allowToSelectedMember?: boolean;
         };
         BotDomainList: {
-            domains: components["schemas"]["BotDomain"][];
+            domains?: components["schemas"]["BotDomain"][];
             responseMetaData?: components["schemas"]["ResponseMetaData"];
         };
         BotDomainMemberRequest: {
@@ -2586,7 +2586,7 @@ export interface components {
         };
         BotDomainMemberList: {
             /** @description User IDs ("All users" when everyone may use the bot). */
-            members: string[];
+            members?: string[];
             responseMetaData?: components["schemas"]["ResponseMetaData"];
         };
         /** @description The persistent menu (<https://developers.worksmobile.com/en/docs/bot-persistentmenu-create>): up to 4 actions. Adding a rich menu deletes the persistent menu, and a bot with rich menus cannot get one. */
@@ -2643,7 +2643,7 @@ export interface components {
             }[];
         };
         RichMenuList: {
-            richmenus: components["schemas"]["RichMenu"][];
+            richmenus?: components["schemas"]["RichMenu"][];
             responseMetaData?: components["schemas"]["ResponseMetaData"];
         };
         RichMenuImageRequest: {

@@ -408,6 +408,721 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bots/{botId}/users/{userId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message to a user
+         * @description Sends a message from the bot to one member in a 1:1 room (<https://developers.worksmobile.com/en/docs/bot-user-message-send>); replies and bot-initiated messages use the same call. `content` is one of the 13 message types, optionally with quick replies; every documented length, count and URL rule is checked before sending. The response has no body. Mentioning everyone (`<m userId="all">`) only works in channels.
+         */
+        post: operations["sendMessageToUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/channels/{channelId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message to a channel
+         * @description Sends a message to a room the bot belongs to (<https://developers.worksmobile.com/jp/docs/bot-channel-message-send>); same content as `sendMessageToUser`. In rooms of more than 500 members the message is delivered without push notifications. A daily send quota was listed during the API 2.0 beta; it is not on the current pages (not applied).
+         */
+        post: operations["sendMessageToChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a message room with the bot
+         * @description Creates a room with the bot and 1 to 100 members (<https://developers.worksmobile.com/en/docs/bot-channel-create>); the bot receives `join`/`joined` callbacks. Limited to 10 requests per minute on every plan (<https://developers.worksmobile.com/en/docs/rate-limits>).
+         */
+        post: operations["createBotChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a message room
+         * @description Gets a room the bot belongs to (<https://developers.worksmobile.com/en/docs/bot-channel-get>).
+         */
+        get: operations["getBotChannel"];
+        put?: never;
+        post?: never;
+        /**
+         * Make the bot leave a room
+         * @description The bot leaves the room (<https://developers.worksmobile.com/en/docs/bot-channel-leave>) and receives a `leave` callback.
+         */
+        delete: operations["leaveBotChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/channels/{channelId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the members of a room
+         * @description Lists the members of a room the bot belongs to (<https://developers.worksmobile.com/en/docs/bot-channel-member-list>). `count` is required as on the Japanese page (the English page marks it optional).
+         */
+        get: operations["listBotChannelMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an upload URL for a bot attachment
+         * @description Step 1 of an upload (<https://developers.worksmobile.com/en/docs/bot-attachment-create>): returns a `fileId` and a single-use `uploadUrl`, both valid for 24 hours. Step 2 is `uploadBotAttachmentFile`; then use the `fileId` in an image, file, audio or video message, a template or a rich menu. `uploadBotAttachment` does both.
+         */
+        post: operations["createBotAttachmentUploadUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/attachments/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description File ID (from an upload or a message callback).
+                 * @example jp1.1628695315008671000.1628781715.0.1000001.0.0.0
+                 */
+                fileId: components["parameters"]["BotFileId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a bot attachment
+         * @description Downloads a file a user sent or the bot uploaded (<https://developers.worksmobile.com/en/docs/bot-attachment-get>): the API answers HTTP 302 with the file's URL in `Location` (no rate-limit headers on it; <https://developers.worksmobile.com/en/docs/rate-limits>). The page asks for automatic redirects to be off; `downloadBotAttachmentFile` follows the redirect itself and sends the access token only to the API's own origin. Whether the storage host needs the token is not documented (UNCONFIRMED).
+         */
+        get: operations["downloadBotAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bots
+         * @description Lists the tenant's bots (<https://developers.worksmobile.com/en/docs/bot-list>). `count` is required as on the Japanese page (the English page marks it optional).
+         */
+        get: operations["listBots"];
+        put?: never;
+        /**
+         * Create a bot
+         * @description Registers a bot in the tenant (<https://developers.worksmobile.com/en/docs/bot-create>); register it to a domain with `registerBotDomain` to use it there. At most 300 bots per tenant. Do not create, update or delete the same bot, its domains or its members in parallel. The success status and body are not documented (UNCONFIRMED: modelled as 201 with the bot).
+         */
+        post: operations["createBot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a bot
+         * @description Gets a bot (<https://developers.worksmobile.com/en/docs/bot-get>).
+         */
+        get: operations["getBot"];
+        /**
+         * Update a bot
+         * @description Replaces every field of a bot; omitted fields fall back to their defaults. Its page was not read: the method and fields follow the partial update (<https://developers.worksmobile.com/en/docs/bot-update-patch>) and the bot object (UNCONFIRMED; response modelled as 200 with the bot). Do not call in parallel with other changes to the same bot.
+         */
+        put: operations["updateBot"];
+        post?: never;
+        /**
+         * Delete a bot
+         * @description Deletes a bot for good (<https://developers.worksmobile.com/en/docs/bot-delete>); it leaves team, group and 1:N rooms asynchronously.
+         */
+        delete: operations["deleteBot"];
+        options?: never;
+        head?: never;
+        /**
+         * Partially update a bot
+         * @description Changes only the given fields (<https://developers.worksmobile.com/en/docs/bot-update-patch>). Removing a domain from `allowDomains` deletes that bot domain; `enableGroupJoin: false` removes the bot from team, group and 1:N rooms. The response is not documented (UNCONFIRMED: modelled as 200 with the bot).
+         */
+        patch: operations["patchBot"];
+        trace?: never;
+    };
+    "/bots/{botId}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a bot's domains
+         * @description Lists the domains the bot is registered to (<https://developers.worksmobile.com/en/docs/bot-domain-list>).
+         */
+        get: operations["listBotDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/domains/{domainId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a bot domain
+         * @description Replaces the bot's settings in the domain; omitted fields become `false` (<https://developers.worksmobile.com/en/docs/bot-domain-update-put>).
+         */
+        put: operations["updateBotDomain"];
+        /**
+         * Register a bot to a domain
+         * @description Makes the bot usable in a domain listed in its `allowDomains` (<https://developers.worksmobile.com/en/docs/bot-domain-register>). Members are not notified when this is done through the API.
+         */
+        post: operations["registerBotDomain"];
+        /**
+         * Delete a bot domain
+         * @description Removes the bot from the domain (<https://developers.worksmobile.com/en/docs/bot-domain-delete>).
+         */
+        delete: operations["deleteBotDomain"];
+        options?: never;
+        head?: never;
+        /**
+         * Partially update a bot domain
+         * @description Changes only the given settings (<https://developers.worksmobile.com/jp/docs/bot-domain-update-patch>).
+         */
+        patch: operations["patchBotDomain"];
+        trace?: never;
+    };
+    "/bots/{botId}/domains/{domainId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the members allowed to use the bot
+         * @description Lists the members who may use the bot in the domain (<https://developers.worksmobile.com/en/docs/bot-domain-member-list>); "All users" when everyone may.
+         */
+        get: operations["listBotDomainMembers"];
+        put?: never;
+        /**
+         * Allow a member to use the bot
+         * @description Adds a member to those who may use the bot when `allowToSelectedMember` is on (<https://developers.worksmobile.com/en/docs/bot-domain-member-create>).
+         */
+        post: operations["addBotDomainMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/domains/{domainId}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop a member from using the bot
+         * @description Removes a member from those allowed to use the bot (<https://developers.worksmobile.com/en/docs/bot-domain-member-delete>).
+         */
+        delete: operations["deleteBotDomainMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/persistentmenu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the persistent menu
+         * @description Gets the bot's persistent menu (listed in <https://developers.worksmobile.com/en/docs/bot-api>; its page was not read — scopes and response UNCONFIRMED, modelled as the menu).
+         */
+        get: operations["getPersistentMenu"];
+        put?: never;
+        /**
+         * Add a persistent menu
+         * @description Sets the bot's persistent menu of up to 4 actions (`message`, `uri`, `copy`; <https://developers.worksmobile.com/en/docs/bot-persistentmenu-create>). Not possible while the bot has rich menus. The response is not documented (UNCONFIRMED: modelled as 201 with the menu).
+         */
+        post: operations["createPersistentMenu"];
+        /**
+         * Delete the persistent menu
+         * @description Deletes the bot's persistent menu (<https://developers.worksmobile.com/kr/docs/bot-persistentmenu-delete>).
+         */
+        delete: operations["deletePersistentMenu"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List rich menus
+         * @description Lists the bot's rich menus (<https://developers.worksmobile.com/en/docs/bot-richmenu-list>).
+         */
+        get: operations["listRichMenus"];
+        put?: never;
+        /**
+         * Create a rich menu
+         * @description Creates a rich menu (<https://developers.worksmobile.com/en/docs/bot-richmenu-create>): then upload its image (`uploadBotAttachment`), set it (`setRichMenuImage`) and make it the default (`setDefaultRichMenu`) or a member's (`setUserRichMenu`). At most 1,000 per bot; creating one deletes the persistent menu. The response is not documented (UNCONFIRMED: modelled as 201 with the menu).
+         */
+        post: operations["createRichMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/{richmenuId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a rich menu
+         * @description Gets a rich menu (<https://developers.worksmobile.com/en/docs/bot-richmenu-get>).
+         */
+        get: operations["getRichMenu"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rich menu
+         * @description Deletes a rich menu (<https://developers.worksmobile.com/en/docs/bot-richmenu-delete>).
+         */
+        delete: operations["deleteRichMenu"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/{richmenuId}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a rich menu image
+         * @description Gets the file ID of the menu's image (<https://developers.worksmobile.com/en/docs/bot-richmenu-image-get>); download it with `downloadBotAttachment`.
+         */
+        get: operations["getRichMenuImage"];
+        put?: never;
+        /**
+         * Set a rich menu image
+         * @description Sets the menu's image from an uploaded file (<https://developers.worksmobile.com/en/docs/bot-richmenu-image-set>): JPEG or PNG, 2500 × 1686 or 2500 × 843 pixels, at most 1 MB. Shown on mobile only; desktop shows the area labels.
+         */
+        post: operations["setRichMenuImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/{richmenuId}/set-default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the default rich menu
+         * @description Makes the menu the default for every member (<https://developers.worksmobile.com/jp/docs/bot-default-richmenu-set>); a member's own menu takes precedence. The status code is not shown on the page read (UNCONFIRMED: modelled as 200).
+         */
+        post: operations["setDefaultRichMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the default rich menu
+         * @description Gets the ID of the default rich menu (<https://developers.worksmobile.com/en/docs/bot-default-richmenu-get>).
+         */
+        get: operations["getDefaultRichMenu"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete the default rich menu
+         * @description Unsets the default rich menu (<https://developers.worksmobile.com/en/docs/bot-default-richmenu-delete>).
+         */
+        delete: operations["deleteDefaultRichMenu"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/{richmenuId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a member's rich menu
+         * @description Shows the menu to one member instead of the default (<https://developers.worksmobile.com/en/docs/bot-richmenu-user-set>).
+         */
+        post: operations["setUserRichMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bots/{botId}/richmenus/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a member's rich menu
+         * @description Gets the menu set for one member (<https://developers.worksmobile.com/en/docs/bot-richmenu-user-get>); the default menu is not returned here.
+         */
+        get: operations["getUserRichMenu"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a member's rich menu
+         * @description Removes the member's own menu; the default applies again (<https://developers.worksmobile.com/en/docs/bot-richmenu-user-delete>).
+         */
+        delete: operations["deleteUserRichMenu"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/k/emsg/r/{region}/{uploadId}/{fileName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Storage region segment of the upload URL.
+                 * @example jp1
+                 */
+                region: string;
+                /**
+                 * @description Opaque upload token segment of the upload URL.
+                 * @example 1628695775389602000.1628782175.1.1000001.0.0.0
+                 */
+                uploadId: string;
+                /**
+                 * @description File name segment of the upload URL.
+                 * @example 見積書.pdf
+                 */
+                fileName: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a bot attachment file
+         * @description Step 2 of an upload (<https://developers.worksmobile.com/en/reference/file-upload>): `POST` the file to the `uploadUrl` from `createBotAttachmentUploadUrl` as `multipart/form-data`, part `Filedata`, with `Authorization: Bearer`. The URL is single-use and valid 24 hours; this path models its documented shape (`/k/emsg/r/{region}/{token}/{file name}`) so the upload is a typed operation. The storage host's answer is not documented (UNCONFIRMED: modelled as 200 with the file ID); the file ID from step 1 is the one to send.
+         */
+        post: operations["uploadBotAttachmentFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     message: {
@@ -1236,6 +1951,997 @@ export interface components {
             /** @description Human-readable explanation. */
             error_description?: string;
         };
+        /**
+         * @description Language of a multilingual variant (<https://developers.worksmobile.com/en/docs/bot-send-text>).
+         * @enum {string}
+         */
+        BotLanguage: "ko_KR" | "ja_JP" | "zh_CN" | "zh_TW" | "en_US";
+        /** @description Postback action: sends `data` to the bot as a `postback` callback event (<https://developers.worksmobile.com/en/docs/bot-actionobject>). Usable in carousel, image carousel, quick reply and rich menu. */
+        MessageActionPostback: {
+            /** @constant */
+            type: "postback";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label?: string;
+            /** @description Returned as `data` of the postback event (at most 300 characters). */
+            data: string;
+            /** @description Text shown in the room as the user's message when pressed (at most 300 characters; required in quick replies). */
+            displayText?: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+            /** @description Display text per language (at most 300 characters each). */
+            i18nDisplayTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                displayText: string;
+            }[];
+        };
+        /** @description Message action: the user sends `text` (or the label) as a message; `postback` comes back as `content.postback` of the text message event (<https://developers.worksmobile.com/en/docs/bot-actionobject>, field limits from <https://developers.worksmobile.com/en/docs/bot-richmenu-get>). */
+        MessageActionMessage: {
+            /** @constant */
+            type: "message";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label?: string;
+            /** @description Text sent when pressed (at most 300). Required in carousel, image carousel, rich menu and quick reply; in button/list templates and persistent menus the label is sent instead. */
+            text?: string;
+            /** @description Returned as `content.postback` of the message event (at most 1,000). */
+            postback?: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+            /** @description Text per language. UNCONFIRMED field name. */
+            i18nTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                text: string;
+            }[];
+        };
+        /** @description URI action: opens `uri` (http or https, at most 1,000 characters). */
+        MessageActionUri: {
+            /** @constant */
+            type: "uri";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label?: string;
+            /** @description URL opened when pressed (http/https, at most 1,000). */
+            uri: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+        };
+        /** @description Copy action: copies `copyText` to the clipboard. The maximum length of `copyText` is not documented (UNCONFIRMED; none applied). */
+        MessageActionCopy: {
+            /** @constant */
+            type: "copy";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label?: string;
+            /** @description Text copied to the clipboard. */
+            copyText: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+        };
+        /** @description Quick-reply-only action that opens the camera (iOS and Android apps only; a default icon is shown when the item has none). */
+        MessageActionCamera: {
+            /** @constant */
+            type: "camera";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+        };
+        /** @description Quick-reply-only action that opens the camera roll (iOS and Android apps only; a default icon is shown when the item has none). */
+        MessageActionCameraRoll: {
+            /** @constant */
+            type: "cameraRoll";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+        };
+        /** @description Quick-reply-only action that opens the location picker (iOS and Android apps only; a default icon is shown when the item has none). */
+        MessageActionLocation: {
+            /** @constant */
+            type: "location";
+            /** @description Button label. The limit depends on where the action is used: 20 characters (templates, carousel, quick reply, rich menu), 12 (image carousel), 1,000 (persistent menu); the containing schema applies it. */
+            label: string;
+            /** @description Label per language. UNCONFIRMED field name for message, URI, copy, camera, camera roll and location actions (documented for postback actions). */
+            i18nLabels?: {
+                language: components["schemas"]["BotLanguage"];
+                label: string;
+            }[];
+        };
+        /** @description An action of a button or list template: `message`, `uri` or `copy` (<https://developers.worksmobile.com/en/docs/bot-actionobject>); label required, at most 20 characters. */
+        MessageTemplateAction: (components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        };
+        /** @description An action of a carousel column: `postback`, `message`, `uri` or `copy`; label required (at most 20), `text` required on message actions. */
+        MessageCarouselAction: (components["schemas"]["MessageActionPostback"] | components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        } & unknown;
+        /** @description The action run when a carousel column's image, title or text is pressed: label optional (at most 20), `text` required on message actions. */
+        MessageCarouselDefaultAction: (components["schemas"]["MessageActionPostback"] | components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label?: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        } & unknown;
+        /** @description The action of an image carousel column: `postback`, `message`, `uri` or `copy`; label required, at most 12 characters; `text` required on message actions. */
+        MessageImageCarouselAction: (components["schemas"]["MessageActionPostback"] | components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        } & unknown;
+        /** @description The action of a quick reply item: any action type (camera, cameraRoll and location only here); label required (at most 20); `displayText` required on postback actions and `text` on message actions (<https://developers.worksmobile.com/en/docs/bot-quickreply>). */
+        MessageQuickReplyAction: (components["schemas"]["MessageActionPostback"] | components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCamera"] | components["schemas"]["MessageActionCameraRoll"] | components["schemas"]["MessageActionLocation"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        } & unknown & unknown;
+        /** @description The action of a rich menu area: `postback`, `message`, `uri` or `copy` (<https://developers.worksmobile.com/en/docs/bot-richmenu-create>); label optional (at most 20, shown in the drop-down on desktop), `text` required on message actions. */
+        RichMenuAction: (components["schemas"]["MessageActionPostback"] | components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label?: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        } & unknown;
+        /** @description An action of the persistent menu: `message`, `uri` or `copy` (<https://developers.worksmobile.com/en/docs/bot-persistentmenu-create>); label required, at most 1,000 characters (newlines become spaces). */
+        PersistentMenuAction: (components["schemas"]["MessageActionMessage"] | components["schemas"]["MessageActionUri"] | components["schemas"]["MessageActionCopy"]) & {
+            type?: unknown;
+            label: string;
+            data?: unknown;
+            displayText?: unknown;
+            text?: unknown;
+            postback?: unknown;
+            uri?: unknown;
+            copyText?: unknown;
+            i18nLabels?: unknown;
+            i18nDisplayTexts?: unknown;
+            i18nTexts?: unknown;
+        };
+        /** @description Quick reply buttons shown under the message, on any content type (<https://developers.worksmobile.com/en/docs/bot-quickreply>). Icons need LINE WORKS app 2.6 or later. */
+        MessageQuickReply: {
+            /** @description At most 13 items. */
+            items: components["schemas"]["MessageQuickReplyItem"][];
+        };
+        MessageQuickReplyItem: {
+            /** @description Icon image URL (PNG, HTTPS, at most 1 MB, at most 1,000 characters). Not together with `imageResourceId`. */
+            imageUrl?: string;
+            /** @description File ID of an uploaded icon (at most 1 MB). Not together with `imageUrl`. */
+            imageResourceId?: string;
+            /** @description Icon URL per language. */
+            i18nImageUrl?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Icon URL for this language (at most 1,000). */
+                thumbnailImageUrl: string;
+            }[];
+            /** @description Icon file ID per language. */
+            i18nImageResourceIds?: {
+                language: components["schemas"]["BotLanguage"];
+                imageResourceId: string;
+            }[];
+            action: components["schemas"]["MessageQuickReplyAction"];
+        } & unknown;
+        /** @description Text message (<https://developers.worksmobile.com/en/docs/bot-send-text>). Mention a member with `<m userId="{userId}">` (to users and channels) or everyone with `<m userId="all">` (channels only); at most 50 mentions per message, duplicates counted, and every language variant must carry the same mentions (<https://developers.worksmobile.com/en/docs/bot-mention>). */
+        MessageContentText: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            /** @description Message text, at most 2,000 characters and 50 mentions. */
+            text: string;
+            /** @description Text per language. */
+            i18nTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Text in this language (at most 2,000). */
+                text: string;
+            }[];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Sticker (<https://developers.worksmobile.com/jp/docs/bot-send-sticker>); valid IDs are in the official sticker list. */
+        MessageContentSticker: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sticker";
+            /** @description Sticker package ID. */
+            packageId: string;
+            /** @description Sticker ID. */
+            stickerId: string;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Image (<https://developers.worksmobile.com/en/docs/bot-send-image>): either `previewImageUrl` and `originalContentUrl`, or `fileId` from an attachment upload (sending by file ID uses the recipient's shared storage). */
+        MessageContentImage: {
+            /** @constant */
+            type: "image";
+            /** @description Preview image URL (PNG, HTTPS, at most 1,000). */
+            previewImageUrl?: string;
+            /** @description Image URL (HTTPS, at most 1,000). */
+            originalContentUrl?: string;
+            /** @description File ID from `createBotAttachmentUploadUrl`. */
+            fileId?: string;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        } & (({
+            type?: unknown;
+            previewImageUrl: unknown;
+            originalContentUrl: unknown;
+            fileId?: unknown;
+            quickReply?: unknown;
+        } | {
+            type?: unknown;
+            previewImageUrl?: unknown;
+            originalContentUrl?: unknown;
+            fileId: unknown;
+            quickReply?: unknown;
+        }) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+        });
+        /** @description File (<https://developers.worksmobile.com/en/docs/bot-send-file>): `originalContentUrl` or `fileId`. By default bat, cmd, com, cpl, exe, scr, js, vbs, wsf and hta files are refused (domain admins can change this). */
+        MessageContentFile: {
+            /** @constant */
+            type: "file";
+            /** @description File URL with the file's extension (HTTPS, at most 1,000). */
+            originalContentUrl?: string;
+            /** @description File ID from `createBotAttachmentUploadUrl`. */
+            fileId?: string;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        } & (({
+            type?: unknown;
+            originalContentUrl: unknown;
+            fileId?: unknown;
+            quickReply?: unknown;
+        } | {
+            type?: unknown;
+            originalContentUrl?: unknown;
+            fileId: unknown;
+            quickReply?: unknown;
+        }) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "file";
+        });
+        /** @description Text with a link (<https://developers.worksmobile.com/en/docs/bot-send-link>). `contentText` may carry mentions. */
+        MessageContentLink: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "link";
+            /** @description Message text (at most 1,000). */
+            contentText: string;
+            /** @description Text of the link (at most 1,000). */
+            linkText: string;
+            /** @description URL opened when `linkText` is pressed (at most 1,000). */
+            link: string;
+            /** @description Message text per language. */
+            i18nContentTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Text in this language (at most 1,000). */
+                contentText: string;
+            }[];
+            /** @description Link text per language. */
+            i18nLinkTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                linkText: string;
+            }[];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Audio (<https://developers.worksmobile.com/en/docs/bot-send-audio>): `originalContentUrl` or `fileId`. */
+        MessageContentAudio: {
+            /** @constant */
+            type: "audio";
+            /** @description Audio URL (HTTPS, at most 1,000). */
+            originalContentUrl?: string;
+            /** @description File ID from `createBotAttachmentUploadUrl`. */
+            fileId?: string;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        } & (({
+            type?: unknown;
+            originalContentUrl: unknown;
+            fileId?: unknown;
+            quickReply?: unknown;
+        } | {
+            type?: unknown;
+            originalContentUrl?: unknown;
+            fileId: unknown;
+            quickReply?: unknown;
+        }) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "audio";
+        });
+        /** @description Video (<https://developers.worksmobile.com/en/docs/bot-send-video>): `previewImageUrl` and `originalContentUrl`, or `fileId`. */
+        MessageContentVideo: {
+            /** @constant */
+            type: "video";
+            /** @description Preview image URL (PNG, HTTPS, at most 1,000). */
+            previewImageUrl?: string;
+            /** @description Video URL (HTTPS, at most 1,000). */
+            originalContentUrl?: string;
+            /** @description File ID from `createBotAttachmentUploadUrl`. */
+            fileId?: string;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        } & (({
+            type?: unknown;
+            previewImageUrl: unknown;
+            originalContentUrl: unknown;
+            fileId?: unknown;
+            quickReply?: unknown;
+        } | {
+            type?: unknown;
+            previewImageUrl?: unknown;
+            originalContentUrl?: unknown;
+            fileId: unknown;
+            quickReply?: unknown;
+        }) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "video";
+        });
+        /** @description Location (<https://developers.worksmobile.com/jp/docs/bot-send-location>). */
+        MessageContentLocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "location";
+            /** @description Place name (at most 100). */
+            title: string;
+            /** @description Address (at most 100). */
+            address: string;
+            /** @description Latitude. */
+            latitude: number;
+            /** @description Longitude. */
+            longitude: number;
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Button template (<https://developers.worksmobile.com/en/docs/bot-send-button>): text and up to 10 buttons (`message`, `uri`, `copy`). The page states no limit for `contentText` but 1,000 characters for its language variants; the stricter 1,000 is applied to both. */
+        MessageContentButtonTemplate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "button_template";
+            /** @description Body text (at most 1,000; may carry mentions). */
+            contentText: string;
+            /** @description Body text per language. */
+            i18nContentTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Body text in this language (at most 1,000). */
+                contentText: string;
+            }[];
+            /** @description Buttons, at most 10. */
+            actions: components["schemas"]["MessageTemplateAction"][];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Cover of a list template. Multilingual cover fields exist (e.g. `i18nBackgroundImageUrls`) but their names are not fully documented (UNCONFIRMED), so the object stays open for them. */
+        MessageListTemplateCover: {
+            /** @description Cover image URL (PNG, HTTPS, at most 1,000). Not together with `backgroundFileId`. */
+            backgroundImageUrl?: string;
+            /** @description File ID of the cover image (at most 1 MB). */
+            backgroundFileId?: string;
+            /** @description Cover title (at most 1,000). */
+            title?: string;
+            /** @description Cover subtitle (at most 1,000). */
+            subtitle?: string;
+        } & unknown;
+        /** @description One row of a list template. `action` is a single action object here, as on the English page (the Japanese and Korean tables type it as an array of actions). Multilingual element fields are not fully documented (UNCONFIRMED), so the object stays open for them. */
+        MessageListTemplateElement: {
+            /** @description Title (at most 1,000). */
+            title: string;
+            /** @description Subtitle (at most 1,000). */
+            subtitle?: string;
+            /** @description Image URL (PNG, HTTPS, at most 1,000). Not together with `fileId`. */
+            originalContentUrl?: string;
+            /** @description File ID of the image (at most 1 MB). */
+            fileId?: string;
+            action?: components["schemas"]["MessageTemplateAction"];
+        } & unknown;
+        /** @description List template (<https://developers.worksmobile.com/en/docs/bot-send-list>): an optional cover, up to 4 rows and up to 2 × 2 buttons at the bottom. */
+        MessageContentListTemplate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "list_template";
+            coverData?: components["schemas"]["MessageListTemplateCover"];
+            /** @description Rows, at most 4. */
+            elements: components["schemas"]["MessageListTemplateElement"][];
+            /** @description Bottom buttons: at most 2 rows of at most 2 buttons. */
+            actions?: components["schemas"]["MessageTemplateAction"][][];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description One column of a carousel. `text` is at most 120 characters (4 lines) without image and title, at most 60 (2 lines) with either; text beyond the line limit is hidden. Every column must have the same number of actions and use images and titles alike (not checked here). Multilingual title/text/file ID fields exist but their names are not documented (UNCONFIRMED), so the object stays open for them. */
+        MessageCarouselColumn: {
+            /** @description Image URL (PNG, HTTPS, at most 1 MB, at most 1,000). Not together with `fileId`. */
+            originalContentUrl?: string;
+            /** @description File ID of the image (at most 1 MB). */
+            fileId?: string;
+            /** @description Title (at most 40). */
+            title?: string;
+            /** @description Text (at most 120; at most 60 with an image or a title). */
+            text: string;
+            defaultAction?: components["schemas"]["MessageCarouselDefaultAction"];
+            /** @description Buttons, at most 3. */
+            actions: components["schemas"]["MessageCarouselAction"][];
+            /** @description Image URL per language. */
+            i18nOriginalContentUrls?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Image URL for this language. */
+                originalContentUrl: string;
+            }[];
+        } & (unknown & unknown);
+        /** @description Carousel (<https://developers.worksmobile.com/en/docs/bot-send-carousel>): up to 10 columns with image, title, text and up to 3 buttons. */
+        MessageContentCarousel: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "carousel";
+            /**
+             * @description `rectangle` (1.51:1, default) or `square` (1:1), for every column.
+             * @default rectangle
+             * @enum {string}
+             */
+            imageAspectRatio?: "rectangle" | "square";
+            /**
+             * @description `cover` (default) or `contain`, for every column.
+             * @default cover
+             * @enum {string}
+             */
+            imageSize?: "cover" | "contain";
+            /** @description Columns, at most 10. */
+            columns: components["schemas"]["MessageCarouselColumn"][];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description One column of an image carousel: `originalContentUrl` or `fileId`. */
+        MessageImageCarouselColumn: {
+            /** @description Image URL (PNG, HTTPS, at most 1 MB, at most 1,000). */
+            originalContentUrl?: string;
+            /** @description File ID of the image (at most 1 MB). */
+            fileId?: string;
+            action?: components["schemas"]["MessageImageCarouselAction"];
+            /** @description Image URL per language. */
+            i18nOriginalContentUrls?: {
+                language: components["schemas"]["BotLanguage"];
+                /** @description Image URL for this language. */
+                originalContentUrl: string;
+            }[];
+            /** @description File ID per language. */
+            i18nFileIds?: {
+                language: components["schemas"]["BotLanguage"];
+                fileId: string;
+            }[];
+        } & ({
+            originalContentUrl: unknown;
+            fileId?: unknown;
+            action?: unknown;
+            i18nOriginalContentUrls?: unknown;
+            i18nFileIds?: unknown;
+        } | {
+            originalContentUrl?: unknown;
+            fileId: unknown;
+            action?: unknown;
+            i18nOriginalContentUrls?: unknown;
+            i18nFileIds?: unknown;
+        });
+        /** @description Image carousel (<https://developers.worksmobile.com/en/docs/bot-send-imagecarousel>): up to 10 images, each with an optional action (label at most 12 characters). */
+        MessageContentImageCarousel: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image_carousel";
+            /** @description Columns, at most 10. */
+            columns: components["schemas"]["MessageImageCarouselColumn"][];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Flex bubble (<https://developers.worksmobile.com/en/docs/bot-send-flex-bubble>): blocks `header`, `hero`, `body`, `footer` built from box, button, image, icon, text, span, separator and filler components (layout as in CSS Flexbox). Component properties are not modelled (open object); the JSON of one bubble must stay within 30 KB (not checked before sending). */
+        MessageFlexBubble: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bubble";
+            /**
+             * @description Bubble width (default `mega`).
+             * @default mega
+             * @enum {string}
+             */
+            size?: "nano" | "micro" | "kilo" | "mega" | "giga";
+            /**
+             * @description Text direction (default `ltr`).
+             * @default ltr
+             * @enum {string}
+             */
+            direction?: "ltr" | "rtl";
+            /** @description Header block (a box). */
+            header?: Record<string, never>;
+            /** @description Hero block (a box or an image). */
+            hero?: Record<string, never>;
+            /** @description Body block (a box). */
+            body?: Record<string, never>;
+            /** @description Footer block (a box). */
+            footer?: Record<string, never>;
+            /** @description Per-block styles (`backgroundColor`, `separator`, `separatorColor`). */
+            styles?: Record<string, never>;
+            /** @description Action run when the bubble is pressed. */
+            action?: Record<string, never>;
+        };
+        /** @description Flex carousel (<https://developers.worksmobile.com/en/docs/bot-send-flex-carousel>): up to 10 bubbles of the same width. The English and Korean pages allow 30 KB of JSON, the Japanese page 15 KB (<https://developers.worksmobile.com/jp/docs/bot-send-flex-carousel>); keep to the stricter 15 KB (the size is not checked before sending). */
+        MessageFlexCarousel: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "carousel";
+            /** @description Bubbles, at most 10. */
+            contents: components["schemas"]["MessageFlexBubble"][];
+        };
+        /** @description Flexible template (<https://developers.worksmobile.com/en/docs/bot-send-flex>): a bubble or a carousel of bubbles; `altText` is shown in notifications and previews. Text and span components may carry mentions. */
+        MessageContentFlex: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "flex";
+            /** @description Alternative text (at most 400). */
+            altText: string;
+            /** @description Alternative text per language. */
+            i18nAltTexts?: {
+                language: components["schemas"]["BotLanguage"];
+                altText: string;
+            }[];
+            /** @description The container: a bubble or a carousel. */
+            contents: components["schemas"]["MessageFlexBubble"] | components["schemas"]["MessageFlexCarousel"];
+            quickReply?: components["schemas"]["MessageQuickReply"];
+        };
+        /** @description Message content, one of 13 types told apart by `type` (<https://developers.worksmobile.com/en/docs/bot-send-content>); every type may carry a `quickReply`. Send only documented properties: the API may refuse or misread others. */
+        MessageContent: components["schemas"]["MessageContentText"] | components["schemas"]["MessageContentSticker"] | components["schemas"]["MessageContentImage"] | components["schemas"]["MessageContentFile"] | components["schemas"]["MessageContentLink"] | components["schemas"]["MessageContentAudio"] | components["schemas"]["MessageContentVideo"] | components["schemas"]["MessageContentLocation"] | components["schemas"]["MessageContentButtonTemplate"] | components["schemas"]["MessageContentListTemplate"] | components["schemas"]["MessageContentCarousel"] | components["schemas"]["MessageContentImageCarousel"] | components["schemas"]["MessageContentFlex"];
+        /** @description Body of `sendMessageToUser` and `sendMessageToChannel`. */
+        MessageRequest: {
+            content: components["schemas"]["MessageContent"];
+        };
+        ChannelCreateRequest: {
+            /** @description User IDs of the members (1 to 100, no duplicates). */
+            members: string[];
+            /** @description Room name (at most 1,000). */
+            title?: string;
+        };
+        ChannelCreated: {
+            /** @description ID of the new room. */
+            channelId: string;
+            /** @description Room name. */
+            title?: string;
+        };
+        /** @description A message room the bot belongs to (<https://developers.worksmobile.com/en/docs/bot-channel-get>). */
+        Channel: {
+            /**
+             * Format: int64
+             * @description Domain ID.
+             */
+            domainId?: number;
+            /** @description Room ID. */
+            channelId?: string;
+            /** @description Room name. */
+            title?: string;
+            channelType?: {
+                /**
+                 * @description `SINGLE_USER` (1:1), `MULTI_USERS` (1:N), `ORGUNIT` (organization room), `GROUP` (group room). Other values are passed through.
+                 * @example SINGLE_USER
+                 * @example MULTI_USERS
+                 * @example ORGUNIT
+                 * @example GROUP
+                 */
+                type?: string;
+                /** @description Organization ID (ORGUNIT rooms). */
+                orgUnitId?: string;
+                /** @description Group ID (GROUP rooms). */
+                groupId?: string;
+            };
+        };
+        ChannelMemberList: {
+            /** @description User IDs. */
+            members?: string[];
+            responseMetaData?: components["schemas"]["ResponseMetaData"];
+        };
+        /** @description Body of `createBotAttachmentUploadUrl`. The bot page shows only `fileName`; the shared upload guide (<https://developers.worksmobile.com/en/reference/file-upload>), whose example is this very bot request, marks `fileName` and `fileSize` required: the stricter guide is followed. */
+        AttachmentUploadRequest: {
+            /** @description File name, with its extension. */
+            fileName: string;
+            /**
+             * Format: int64
+             * @description File size in bytes. The maximum is the domain's single-file size setting; images for other than image/file messages and rich menus are limited to 1 MB.
+             */
+            fileSize: number;
+        };
+        AttachmentUploadUrl: {
+            /** @description ID to put in a message or rich menu once uploaded (valid 24 hours). */
+            fileId: string;
+            /** @description Absolute URL to `POST` the file to, once, within 24 hours. */
+            uploadUrl: string;
+        };
+        AttachmentFileUpload: {
+            /**
+             * Format: binary
+             * @description The file (part name `Filedata`, <https://developers.worksmobile.com/en/reference/file-upload>).
+             */
+            Filedata: Blob;
+        };
+        /** @description Answer of the storage host. UNCONFIRMED shape (not on the official pages; a community client reads these fields). */
+        AttachmentUploaded: {
+            /** @description File ID. */
+            fileId?: string;
+            /** @description File name. */
+            fileName?: string;
+            /** @description File size in bytes. */
+            fileSize?: number;
+        };
+        /** @description A bot as sent to `createBot` and `updateBot` (PUT replaces every field; omitted ones fall back to their default) (<https://developers.worksmobile.com/en/docs/bot-create>). */
+        BotRequest: {
+            /** @description Bot name (at most 100; newlines become spaces). */
+            botName: string;
+            /** @description Profile image URL (PNG, 640 × 640 recommended, HTTPS only, at most 1,000). */
+            photoUrl: string;
+            /** @description Description (at most 100). */
+            description: string;
+            /** @description Main contacts: 1 to 3 user IDs. */
+            administrators: string[];
+            /** @description Sub contacts: at most 3 user IDs. */
+            subadministrators?: string[];
+            /** @description Domains where the bot may be used. Removing a domain deletes its bot domain registration. */
+            allowDomains?: number[];
+            /**
+             * @description Send callbacks to `callbackUrl`.
+             * @default false
+             */
+            enableCallback?: boolean;
+            /** @description Message types users may send to the bot (enables those menus in the 1:1 room). */
+            callbackEvents?: ("text" | "location" | "sticker" | "image" | "file" | "audio" | "video")[];
+            /** @description Room events to receive. Documented on the Korean bot page only (<https://developers.worksmobile.com/kr/docs/bot-get>); default message, join, leave, joined, left, postback. */
+            channelEvents?: ("message" | "join" | "leave" | "joined" | "left" | "postback" | "begin" | "end")[];
+            /** @description Callback URL (HTTPS with a CA-signed certificate, at most 1,000); an empty string turns callbacks off. */
+            callbackUrl?: string;
+            /**
+             * @description Allow inviting the bot to team, group and 1:N rooms; setting it to false removes the bot from them.
+             * @default false
+             */
+            enableGroupJoin?: boolean;
+            /** @description Rich menu shown to every user by default. */
+            defaultRichmenuId?: string;
+            /** @description Bot name per language. */
+            i18nBotNames?: {
+                language: components["schemas"]["BotLanguage"];
+                botName: string;
+            }[];
+            /** @description Description per language (item field names UNCONFIRMED). */
+            i18nDescriptions?: {
+                language: components["schemas"]["BotLanguage"];
+                description: string;
+            }[];
+            /** @description Profile image URL per language. */
+            i18nPhotoUrls?: {
+                language: components["schemas"]["BotLanguage"];
+                photoUrl: string;
+            }[];
+        };
+        /** @description Fields to change on `patchBot`; omitted fields keep their values (<https://developers.worksmobile.com/en/docs/bot-update-patch>). */
+        BotPatchRequest: {
+            /** @description Bot name (at most 100; newlines become spaces). */
+            botName?: string;
+            /** @description Profile image URL (PNG, 640 × 640 recommended, HTTPS only, at most 1,000). */
+            photoUrl?: string;
+            /** @description Description (at most 100). */
+            description?: string;
+            /** @description Main contacts: 1 to 3 user IDs. */
+            administrators?: string[];
+            /** @description Sub contacts: at most 3 user IDs. */
+            subadministrators?: string[];
+            /** @description Domains where the bot may be used. Removing a domain deletes its bot domain registration. */
+            allowDomains?: number[];
+            /**
+             * @description Send callbacks to `callbackUrl`.
+             * @default false
+             */
+            enableCallback?: boolean;
+            /** @description Message types users may send to the bot (enables those menus in the 1:1 room). */
+            callbackEvents?: ("text" | "location" | "sticker" | "image" | "file" | "audio" | "video")[];
+            /** @description Room events to receive. Documented on the Korean bot page only (<https://developers.worksmobile.com/kr/docs/bot-get>); default message, join, leave, joined, left, postback. */
+            channelEvents?: ("message" | "join" | "leave" | "joined" | "left" | "postback" | "begin" | "end")[];
+            /** @description Callback URL (HTTPS with a CA-signed certificate, at most 1,000); an empty string turns callbacks off. */
+            callbackUrl?: string;
+            /**
+             * @description Allow inviting the bot to team, group and 1:N rooms; setting it to false removes the bot from them.
+             * @default false
+             */
+            enableGroupJoin?: boolean;
+            /** @description Rich menu shown to every user by default. */
+            defaultRichmenuId?: string;
+            /** @description Bot name per language. */
+            i18nBotNames?: {
+                language: components["schemas"]["BotLanguage"];
+                botName: string;
+            }[];
+            /** @description Description per language (item field names UNCONFIRMED). */
+            i18nDescriptions?: {
+                language: components["schemas"]["BotLanguage"];
+                description: string;
+            }[];
+            /** @description Profile image URL per language. */
+            i18nPhotoUrls?: {
+                language: components["schemas"]["BotLanguage"];
+                photoUrl: string;
+            }[];
+        };
+        /** @description A bot (<https://developers.worksmobile.com/en/docs/bot-get>). */
+        Bot: {
+            /**
+             * Format: int64
+             * @description Bot ID.
+             */
+            botId?: number;
+            /** @description Bot name (at most 100; newlines become spaces). */
+            botName?: string;
+            /** @description Profile image URL (PNG, 640 × 640 recommended, HTTPS only, at most 1,000). */
+            photoUrl?: string;
+            /** @description Description (at most 100). */
+            description?: string;
+            /** @description Main contacts: 1 to 3 user IDs. */
+            administrators?: string[];
+            /** @description Sub contacts: at most 3 user IDs. */
+            subadministrators?: string[];
+            /** @description Domains where the bot may be used. Removing a domain deletes its bot domain registration. */
+            allowDomains?: number[];
+            /** @description Send callbacks to `callbackUrl`. */
+            enableCallback?: boolean;
+            /** @description Message types users may send to the bot (enables those menus in the 1:1 room). */
+            callbackEvents?: string[];
+            /** @description Room events to receive. Documented on the Korean bot page only (<https://developers.worksmobile.com/kr/docs/bot-get>); default message, join, leave, joined, left, postback. */
+            channelEvents?: string[];
+            /** @description Callback URL (HTTPS with a CA-signed certificate, at most 1,000); an empty string turns callbacks off. */
+            callbackUrl?: string;
+            /** @description Allow inviting the bot to team, group and 1:N rooms; setting it to false removes the bot from them. */
+            enableGroupJoin?: boolean;
+            /** @description Rich menu shown to every user by default. */
+            defaultRichmenuId?: string;
+            /** @description Bot name per language. */
+            i18nBotNames?: {
+                language?: string;
+                botName?: string;
+            }[];
+            /** @description Description per language (item field names UNCONFIRMED). */
+            i18nDescriptions?: {
+                language?: string;
+                description?: string;
+            }[];
+            /** @description Profile image URL per language. */
+            i18nPhotoUrls?: {
+                language?: string;
+                photoUrl?: string;
+            }[];
+            /** @description Creation time (`YYYY-MM-DDThh:mm:ssTZD`). */
+            createdTime?: string;
+            /** @description Last modification time. */
+            modifiedTime?: string;
+        };
+        BotSummary: {
+            /**
+             * Format: int64
+             * @description Bot ID.
+             */
+            botId: number;
+            /** @description Bot name. */
+            botName?: string;
+            /** @description Profile image URL. */
+            photoUrl?: string;
+            /** @description Bot name per language. */
+            i18nBotNames?: {
+                language?: string;
+                botName?: string;
+            }[];
+            /** @description Profile image URL per language. */
+            i18nPhotoUrls?: {
+                language?: string;
+                photoUrl?: string;
+            }[];
+        };
+        BotList: {
+            bots?: components["schemas"]["BotSummary"][];
+            responseMetaData?: components["schemas"]["ResponseMetaData"];
+        };
+        /** @description Settings of the bot in one domain. */
+        BotDomainRequest: {
+            /**
+             * @description Show the bot in the organization chart and bot list.
+             * @default false
+             */
+            visible?: boolean;
+            /**
+             * @description Only members added with `addBotDomainMember` may use the bot.
+             * @default false
+             */
+            allowToSelectedMember?: boolean;
+        };
+        BotDomain: {
+            /**
+             * Format: int64
+             * @description Domain ID.
+             */
+            domainId?: number;
+            /** @description Shown in the organization chart and bot list. */
+            visible?: boolean;
+            /** @description Only selected members may use the bot. */
+            allowToSelectedMember?: boolean;
+        };
+        BotDomainList: {
+            domains?: components["schemas"]["BotDomain"][];
+            responseMetaData?: components["schemas"]["ResponseMetaData"];
+        };
+        BotDomainMemberRequest: {
+            /** @description User ID or login ID (email). */
+            userId: string;
+        };
+        BotDomainMemberList: {
+            /** @description User IDs ("All users" when everyone may use the bot). */
+            members?: string[];
+            responseMetaData?: components["schemas"]["ResponseMetaData"];
+        };
+        /** @description The persistent menu (<https://developers.worksmobile.com/en/docs/bot-persistentmenu-create>): up to 4 actions. Adding a rich menu deletes the persistent menu, and a bot with rich menus cannot get one. */
+        PersistentMenuRequest: {
+            content: {
+                /** @description At most 4. */
+                actions: components["schemas"]["PersistentMenuAction"][];
+            };
+        };
+        /** @description The bot's persistent menu. UNCONFIRMED response shape (assumed to mirror the request). */
+        PersistentMenu: {
+            content?: {
+                actions?: Record<string, never>[];
+            };
+        };
+        /** @description Tappable area in pixels of the menu image. */
+        RichMenuBounds: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        RichMenuArea: {
+            bounds: components["schemas"]["RichMenuBounds"];
+            action: components["schemas"]["RichMenuAction"];
+        };
+        /** @description Menu image size: 2500 × 1686 or 2500 × 843 pixels (<https://developers.worksmobile.com/en/docs/bot-richmenu-image-set>). */
+        RichMenuSize: {
+            /** @enum {integer} */
+            width: 2500;
+            /** @enum {integer} */
+            height: 1686 | 843;
+        };
+        /** @description A rich menu (<https://developers.worksmobile.com/en/docs/bot-richmenu-create>); at most 1,000 per bot. */
+        RichMenuCreateRequest: {
+            /** @description Name for management (not shown to users, at most 300). */
+            richmenuName: string;
+            size: components["schemas"]["RichMenuSize"];
+            /** @description 1 to 20 areas. */
+            areas: components["schemas"]["RichMenuArea"][];
+        };
+        RichMenu: {
+            /** @description Rich menu ID. */
+            richmenuId?: string;
+            /** @description Name for management. */
+            richmenuName?: string;
+            size?: {
+                width?: number;
+                height?: number;
+            };
+            areas?: {
+                bounds?: Record<string, never>;
+                action?: Record<string, never>;
+            }[];
+        };
+        RichMenuList: {
+            richmenus?: components["schemas"]["RichMenu"][];
+            responseMetaData?: components["schemas"]["ResponseMetaData"];
+        };
+        RichMenuImageRequest: {
+            /** @description File ID of the uploaded image (JPEG or PNG, 2500 × 1686 or 2500 × 843, at most 1 MB). */
+            fileId: string;
+            /** @description Image file ID per language. */
+            i18nFileIds?: {
+                language: components["schemas"]["BotLanguage"];
+                fileId: string;
+            }[];
+        };
+        RichMenuImage: {
+            /** @description File ID of the image; download it with `downloadBotAttachment`. */
+            fileId: string;
+            i18nFileIds?: {
+                language?: string;
+                fileId?: string;
+            }[];
+        };
+        RichMenuDefault: {
+            /**
+             * Format: int64
+             * @description Bot ID.
+             */
+            botId?: number;
+            /** @description ID of the default rich menu. */
+            defaultRichmenuId?: string;
+        };
     };
     responses: {
         /** @description One page of contacts. */
@@ -1599,6 +3305,52 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description Done (no content). */
+        BotNoContent: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Invalid request (`BAD_REQUEST`, `INVALID_PARAMETER`, `MISSING_PARAMETER`, `LIMIT_EXCEEDED`, `OUT_OF_RANGE`; <https://developers.worksmobile.com/jp/docs/error-codes>). */
+        BotBadRequest: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "INVALID_PARAMETER",
+                 *       "description": "Request body cannot be parsed."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The bot, room, domain, user, rich menu or file does not exist. */
+        BotNotFound: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "NOT_FOUND",
+                 *       "description": "Bot not found."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1707,6 +3459,51 @@ export interface components {
          * @example name asc
          */
         ContactTagOrderBy: string;
+        /**
+         * @description Bot ID.
+         * @example 2000001
+         */
+        BotId: number;
+        /**
+         * @description User ID, or login ID (email address) of the member.
+         * @example userf7da-f82c-4284-13e7-030f3b4c756x
+         */
+        BotUserId: string;
+        /**
+         * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+         * @example 12345a12-b12c-12d3-e123fghijkl
+         */
+        BotChannelId: string;
+        /**
+         * @description Domain ID.
+         * @example 10000001
+         */
+        BotDomainId: number;
+        /**
+         * @description Rich menu ID.
+         * @example 40001
+         */
+        BotRichMenuId: string;
+        /**
+         * @description File ID (from an upload or a message callback).
+         * @example jp1.1628695315008671000.1628781715.0.1000001.0.0.0
+         */
+        BotFileId: string;
+        /**
+         * @description Items per page (1 to 100, default 50).
+         * @example 50
+         */
+        BotCount: number;
+        /**
+         * @description Items per page (1 to 100, default 50). Required here as on the Japanese page; the English and Korean pages mark it optional.
+         * @example 50
+         */
+        BotCountRequired: number;
+        /**
+         * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+         * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+         */
+        BotCursor: string;
     };
     requestBodies: never;
     headers: {
@@ -3134,6 +4931,2096 @@ export interface operations {
                     "application/json": components["schemas"]["TokenErrorResponse"];
                 };
             };
+        };
+    };
+    sendMessageToUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message was sent. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    sendMessageToChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message was sent. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createBotChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "members": [
+                 *         "userf7da-f82c-4284-13e7-030f3b4c756x",
+                 *         "user2a81-94b6-4642-6903-03aa7977da91"
+                 *       ],
+                 *       "title": "【営業部】12月キャンペーン準備"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChannelCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The room was created. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "channelId": "12345a12-b12c-12d3-e123fghijkl",
+                     *       "title": "【営業部】12月キャンペーン準備"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelCreated"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getBotChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The room. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domainId": 10000001,
+                     *       "channelId": "12345a12-b12c-12d3-e123fghijkl",
+                     *       "title": "【営業部】12月キャンペーン準備",
+                     *       "channelType": {
+                     *         "type": "MULTI_USERS"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    leaveBotChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listBotChannelMembers: {
+        parameters: {
+            query: {
+                /**
+                 * @description Items per page (1 to 100, default 50). Required here as on the Japanese page; the English and Korean pages mark it optional.
+                 * @example 50
+                 */
+                count: components["parameters"]["BotCountRequired"];
+                /**
+                 * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+                 * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+                 */
+                cursor?: components["parameters"]["BotCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Message room (channel) ID, shown as "Channel ID" in the room's menu.
+                 * @example 12345a12-b12c-12d3-e123fghijkl
+                 */
+                channelId: components["parameters"]["BotChannelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "members": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x",
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "responseMetaData": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChannelMemberList"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createBotAttachmentUploadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fileName": "見積書.pdf",
+                 *       "fileSize": 182044
+                 *     }
+                 */
+                "application/json": components["schemas"]["AttachmentUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The upload URL and the file ID. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fileId": "jp1.1628695315008671000.1628781715.0.1000001.0.0.0",
+                     *       "uploadUrl": "https://apis-storage.worksmobile.com/k/emsg/r/jp1/1628695775389602000.1628782175.1.1000001.0.0.0/見積書.pdf"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AttachmentUploadUrl"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    downloadBotAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description File ID (from an upload or a message callback).
+                 * @example jp1.1628695315008671000.1628781715.0.1000001.0.0.0
+                 */
+                fileId: components["parameters"]["BotFileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, once the redirect has been followed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example %PDF-1.7 (binary data) */
+                    "application/octet-stream": Blob;
+                };
+            };
+            /** @description Redirect to the file. */
+            302: {
+                headers: {
+                    /**
+                     * @description Absolute URL of the file.
+                     * @example https://apis-storage.worksmobile.com/k/emsg/r/jp1/download/1628695315008671000/見積書.pdf
+                     */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listBots: {
+        parameters: {
+            query: {
+                /**
+                 * @description Items per page (1 to 100, default 50). Required here as on the Japanese page; the English and Korean pages mark it optional.
+                 * @example 50
+                 */
+                count: components["parameters"]["BotCountRequired"];
+                /**
+                 * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+                 * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+                 */
+                cursor?: components["parameters"]["BotCursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bots. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "bots": [
+                     *         {
+                     *           "botId": 2000001,
+                     *           "botName": "総務アシスタント",
+                     *           "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                     *           "i18nBotNames": [],
+                     *           "i18nPhotoUrls": []
+                     *         },
+                     *         {
+                     *           "botId": 2000002,
+                     *           "botName": "勤怠リマインダー",
+                     *           "photoUrl": "https://files.example.co.jp/img/bot-kintai.png",
+                     *           "i18nBotNames": [],
+                     *           "i18nPhotoUrls": []
+                     *         }
+                     *       ],
+                     *       "responseMetaData": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotList"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "botName": "総務アシスタント",
+                 *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                 *       "description": "総務部への問い合わせ窓口Bot",
+                 *       "administrators": [
+                 *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                 *       ],
+                 *       "subadministrators": [
+                 *         "user2a81-94b6-4642-6903-03aa7977da91"
+                 *       ],
+                 *       "allowDomains": [
+                 *         10000001
+                 *       ],
+                 *       "enableCallback": true,
+                 *       "callbackEvents": [
+                 *         "text",
+                 *         "image",
+                 *         "file"
+                 *       ],
+                 *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                 *       "enableGroupJoin": true,
+                 *       "defaultRichmenuId": "40001",
+                 *       "i18nBotNames": [
+                 *         {
+                 *           "language": "en_US",
+                 *           "botName": "GA Assistant"
+                 *         }
+                 *       ],
+                 *       "i18nPhotoUrls": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotRequest"];
+            };
+        };
+        responses: {
+            /** @description The bot was created. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "botName": "総務アシスタント",
+                     *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                     *       "description": "総務部への問い合わせ窓口Bot",
+                     *       "administrators": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                     *       ],
+                     *       "subadministrators": [
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "allowDomains": [
+                     *         10000001
+                     *       ],
+                     *       "enableCallback": true,
+                     *       "callbackEvents": [
+                     *         "text",
+                     *         "image",
+                     *         "file"
+                     *       ],
+                     *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                     *       "enableGroupJoin": true,
+                     *       "defaultRichmenuId": "40001",
+                     *       "i18nBotNames": [
+                     *         {
+                     *           "language": "en_US",
+                     *           "botName": "GA Assistant"
+                     *         }
+                     *       ],
+                     *       "i18nPhotoUrls": [],
+                     *       "createdTime": "2026-04-01T09:00:00+09:00",
+                     *       "modifiedTime": "2026-11-20T10:15:30+09:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bot. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "botName": "総務アシスタント",
+                     *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                     *       "description": "総務部への問い合わせ窓口Bot",
+                     *       "administrators": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                     *       ],
+                     *       "subadministrators": [
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "allowDomains": [
+                     *         10000001
+                     *       ],
+                     *       "enableCallback": true,
+                     *       "callbackEvents": [
+                     *         "text",
+                     *         "image",
+                     *         "file"
+                     *       ],
+                     *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                     *       "enableGroupJoin": true,
+                     *       "defaultRichmenuId": "40001",
+                     *       "i18nBotNames": [
+                     *         {
+                     *           "language": "en_US",
+                     *           "botName": "GA Assistant"
+                     *         }
+                     *       ],
+                     *       "i18nPhotoUrls": [],
+                     *       "createdTime": "2026-04-01T09:00:00+09:00",
+                     *       "modifiedTime": "2026-11-20T10:15:30+09:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "botName": "総務アシスタント",
+                 *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                 *       "description": "総務部への問い合わせ窓口Bot",
+                 *       "administrators": [
+                 *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                 *       ],
+                 *       "subadministrators": [
+                 *         "user2a81-94b6-4642-6903-03aa7977da91"
+                 *       ],
+                 *       "allowDomains": [
+                 *         10000001
+                 *       ],
+                 *       "enableCallback": true,
+                 *       "callbackEvents": [
+                 *         "text",
+                 *         "image",
+                 *         "file"
+                 *       ],
+                 *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                 *       "enableGroupJoin": true,
+                 *       "defaultRichmenuId": "40001",
+                 *       "i18nBotNames": [
+                 *         {
+                 *           "language": "en_US",
+                 *           "botName": "GA Assistant"
+                 *         }
+                 *       ],
+                 *       "i18nPhotoUrls": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated bot. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "botName": "総務アシスタント",
+                     *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                     *       "description": "総務部への問い合わせ窓口Bot",
+                     *       "administrators": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                     *       ],
+                     *       "subadministrators": [
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "allowDomains": [
+                     *         10000001
+                     *       ],
+                     *       "enableCallback": true,
+                     *       "callbackEvents": [
+                     *         "text",
+                     *         "image",
+                     *         "file"
+                     *       ],
+                     *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                     *       "enableGroupJoin": true,
+                     *       "defaultRichmenuId": "40001",
+                     *       "i18nBotNames": [
+                     *         {
+                     *           "language": "en_US",
+                     *           "botName": "GA Assistant"
+                     *         }
+                     *       ],
+                     *       "i18nPhotoUrls": [],
+                     *       "createdTime": "2026-04-01T09:00:00+09:00",
+                     *       "modifiedTime": "2026-11-20T10:15:30+09:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    patchBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback/v2",
+                 *       "callbackEvents": [
+                 *         "text",
+                 *         "file"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated bot. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "botName": "総務アシスタント",
+                     *       "photoUrl": "https://files.example.co.jp/img/bot-soumu.png",
+                     *       "description": "総務部への問い合わせ窓口Bot",
+                     *       "administrators": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x"
+                     *       ],
+                     *       "subadministrators": [
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "allowDomains": [
+                     *         10000001
+                     *       ],
+                     *       "enableCallback": true,
+                     *       "callbackEvents": [
+                     *         "text",
+                     *         "image",
+                     *         "file"
+                     *       ],
+                     *       "callbackUrl": "https://bot.example.co.jp/lineworks/callback",
+                     *       "enableGroupJoin": true,
+                     *       "defaultRichmenuId": "40001",
+                     *       "i18nBotNames": [
+                     *         {
+                     *           "language": "en_US",
+                     *           "botName": "GA Assistant"
+                     *         }
+                     *       ],
+                     *       "i18nPhotoUrls": [],
+                     *       "createdTime": "2026-04-01T09:00:00+09:00",
+                     *       "modifiedTime": "2026-11-20T10:15:30+09:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listBotDomains: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page (1 to 100, default 50).
+                 * @example 50
+                 */
+                count?: components["parameters"]["BotCount"];
+                /**
+                 * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+                 * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+                 */
+                cursor?: components["parameters"]["BotCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of domains. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domains": [
+                     *         {
+                     *           "domainId": 10000001,
+                     *           "visible": true,
+                     *           "allowToSelectedMember": false
+                     *         }
+                     *       ],
+                     *       "responseMetaData": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotDomainList"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    updateBotDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "visible": true,
+                 *       "allowToSelectedMember": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domainId": 10000001,
+                     *       "visible": true,
+                     *       "allowToSelectedMember": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotDomain"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    registerBotDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "visible": true,
+                 *       "allowToSelectedMember": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The bot was registered. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domainId": 10000001,
+                     *       "visible": true,
+                     *       "allowToSelectedMember": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotDomain"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteBotDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    patchBotDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allowToSelectedMember": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "domainId": 10000001,
+                     *       "visible": true,
+                     *       "allowToSelectedMember": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotDomain"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listBotDomainMembers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page (1 to 100, default 50).
+                 * @example 50
+                 */
+                count?: components["parameters"]["BotCount"];
+                /**
+                 * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+                 * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+                 */
+                cursor?: components["parameters"]["BotCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "members": [
+                     *         "userf7da-f82c-4284-13e7-030f3b4c756x",
+                     *         "user2a81-94b6-4642-6903-03aa7977da91"
+                     *       ],
+                     *       "responseMetaData": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BotDomainMemberList"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    addBotDomainMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "yamada.taro@example.co.jp"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BotDomainMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The member was added. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteBotDomainMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Domain ID.
+                 * @example 10000001
+                 */
+                domainId: components["parameters"]["BotDomainId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPersistentMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menu. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "content": {
+                     *         "actions": [
+                     *           {
+                     *             "type": "message",
+                     *             "label": "よくある質問",
+                     *             "postback": "menu=faq"
+                     *           },
+                     *           {
+                     *             "type": "uri",
+                     *             "label": "社内ポータル",
+                     *             "uri": "https://portal.example.co.jp/"
+                     *           },
+                     *           {
+                     *             "type": "copy",
+                     *             "label": "総務部の内線番号",
+                     *             "copyText": "内線 1234"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersistentMenu"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createPersistentMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "content": {
+                 *         "actions": [
+                 *           {
+                 *             "type": "message",
+                 *             "label": "よくある質問",
+                 *             "postback": "menu=faq"
+                 *           },
+                 *           {
+                 *             "type": "uri",
+                 *             "label": "社内ポータル",
+                 *             "uri": "https://portal.example.co.jp/"
+                 *           },
+                 *           {
+                 *             "type": "copy",
+                 *             "label": "総務部の内線番号",
+                 *             "copyText": "内線 1234"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PersistentMenuRequest"];
+            };
+        };
+        responses: {
+            /** @description The menu was set. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "content": {
+                     *         "actions": [
+                     *           {
+                     *             "type": "message",
+                     *             "label": "よくある質問",
+                     *             "postback": "menu=faq"
+                     *           },
+                     *           {
+                     *             "type": "uri",
+                     *             "label": "社内ポータル",
+                     *             "uri": "https://portal.example.co.jp/"
+                     *           },
+                     *           {
+                     *             "type": "copy",
+                     *             "label": "総務部の内線番号",
+                     *             "copyText": "内線 1234"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersistentMenu"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deletePersistentMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listRichMenus: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page (1 to 100, default 50).
+                 * @example 50
+                 */
+                count?: components["parameters"]["BotCount"];
+                /**
+                 * @description `responseMetaData.nextCursor` of the previous page, sent URL-encoded (the client's query serializer does it).
+                 * @example ZmluZD1ib3QmbmV4dD0yMDAwMDAy
+                 */
+                cursor?: components["parameters"]["BotCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rich menus. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "richmenus": [
+                     *         {
+                     *           "richmenuId": "40001",
+                     *           "richmenuName": "総務メニュー",
+                     *           "size": {
+                     *             "width": 2500,
+                     *             "height": 843
+                     *           },
+                     *           "areas": [
+                     *             {
+                     *               "bounds": {
+                     *                 "x": 0,
+                     *                 "y": 0,
+                     *                 "width": 1250,
+                     *                 "height": 843
+                     *               },
+                     *               "action": {
+                     *                 "type": "message",
+                     *                 "label": "備品申請",
+                     *                 "text": "備品を申請したい"
+                     *               }
+                     *             },
+                     *             {
+                     *               "bounds": {
+                     *                 "x": 1250,
+                     *                 "y": 0,
+                     *                 "width": 1250,
+                     *                 "height": 843
+                     *               },
+                     *               "action": {
+                     *                 "type": "uri",
+                     *                 "label": "社内ポータル",
+                     *                 "uri": "https://portal.example.co.jp/"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "responseMetaData": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenuList"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "richmenuName": "総務メニュー",
+                 *       "size": {
+                 *         "width": 2500,
+                 *         "height": 843
+                 *       },
+                 *       "areas": [
+                 *         {
+                 *           "bounds": {
+                 *             "x": 0,
+                 *             "y": 0,
+                 *             "width": 1250,
+                 *             "height": 843
+                 *           },
+                 *           "action": {
+                 *             "type": "message",
+                 *             "label": "備品申請",
+                 *             "text": "備品を申請したい"
+                 *           }
+                 *         },
+                 *         {
+                 *           "bounds": {
+                 *             "x": 1250,
+                 *             "y": 0,
+                 *             "width": 1250,
+                 *             "height": 843
+                 *           },
+                 *           "action": {
+                 *             "type": "uri",
+                 *             "label": "社内ポータル",
+                 *             "uri": "https://portal.example.co.jp/"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RichMenuCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The menu was created. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "richmenuId": "40001",
+                     *       "richmenuName": "総務メニュー",
+                     *       "size": {
+                     *         "width": 2500,
+                     *         "height": 843
+                     *       },
+                     *       "areas": [
+                     *         {
+                     *           "bounds": {
+                     *             "x": 0,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "message",
+                     *             "label": "備品申請",
+                     *             "text": "備品を申請したい"
+                     *           }
+                     *         },
+                     *         {
+                     *           "bounds": {
+                     *             "x": 1250,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "uri",
+                     *             "label": "社内ポータル",
+                     *             "uri": "https://portal.example.co.jp/"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenu"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menu. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "richmenuId": "40001",
+                     *       "richmenuName": "総務メニュー",
+                     *       "size": {
+                     *         "width": 2500,
+                     *         "height": 843
+                     *       },
+                     *       "areas": [
+                     *         {
+                     *           "bounds": {
+                     *             "x": 0,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "message",
+                     *             "label": "備品申請",
+                     *             "text": "備品を申請したい"
+                     *           }
+                     *         },
+                     *         {
+                     *           "bounds": {
+                     *             "x": 1250,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "uri",
+                     *             "label": "社内ポータル",
+                     *             "uri": "https://portal.example.co.jp/"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenu"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getRichMenuImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image's file ID. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fileId": "jp1.1628695315008671000.1628781715.0.1000001.0.0.0",
+                     *       "i18nFileIds": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenuImage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    setRichMenuImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fileId": "jp1.1628695315008671000.1628781715.0.1000001.0.0.0",
+                 *       "i18nFileIds": [
+                 *         {
+                 *           "language": "en_US",
+                 *           "fileId": "jp1.1628695315008671001.1628781715.0.1000001.0.0.0"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RichMenuImageRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    setDefaultRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default menu. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "defaultRichmenuId": "40001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenuDefault"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getDefaultRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default menu. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "botId": 2000001,
+                     *       "defaultRichmenuId": "40001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenuDefault"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteDefaultRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    setUserRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description Rich menu ID.
+                 * @example 40001
+                 */
+                richmenuId: components["parameters"]["BotRichMenuId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getUserRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member's menu. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "richmenuId": "40001",
+                     *       "richmenuName": "総務メニュー",
+                     *       "size": {
+                     *         "width": 2500,
+                     *         "height": 843
+                     *       },
+                     *       "areas": [
+                     *         {
+                     *           "bounds": {
+                     *             "x": 0,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "message",
+                     *             "label": "備品申請",
+                     *             "text": "備品を申請したい"
+                     *           }
+                     *         },
+                     *         {
+                     *           "bounds": {
+                     *             "x": 1250,
+                     *             "y": 0,
+                     *             "width": 1250,
+                     *             "height": 843
+                     *           },
+                     *           "action": {
+                     *             "type": "uri",
+                     *             "label": "社内ポータル",
+                     *             "uri": "https://portal.example.co.jp/"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RichMenu"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    deleteUserRichMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Bot ID.
+                 * @example 2000001
+                 */
+                botId: components["parameters"]["BotId"];
+                /**
+                 * @description User ID, or login ID (email address) of the member.
+                 * @example userf7da-f82c-4284-13e7-030f3b4c756x
+                 */
+                userId: components["parameters"]["BotUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["BotNoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    uploadBotAttachmentFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Storage region segment of the upload URL.
+                 * @example jp1
+                 */
+                region: string;
+                /**
+                 * @description Opaque upload token segment of the upload URL.
+                 * @example 1628695775389602000.1628782175.1.1000001.0.0.0
+                 */
+                uploadId: string;
+                /**
+                 * @description File name segment of the upload URL.
+                 * @example 見積書.pdf
+                 */
+                fileName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Filedata": "(binary PDF data)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["AttachmentFileUpload"];
+            };
+        };
+        responses: {
+            /** @description The file was stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fileId": "jp1.1628695315008671000.1628781715.0.1000001.0.0.0",
+                     *       "fileName": "見積書.pdf",
+                     *       "fileSize": 182044
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AttachmentUploaded"];
+                };
+            };
+            400: components["responses"]["BotBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["BotNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     messageCallback: {

@@ -3,10 +3,52 @@
 import { ApiError, RequestValidationError } from "../src/index.js";
 import { createChatworkClient } from "../src/chatwork/index.js";
 import { createLineClient, paginateModules } from "../src/line/index.js";
-import { createLineWorksClient, createLineWorksV1Client, paginateContacts } from "../src/lineworks/index.js";
+import {
+  createLineWorksClient,
+  createLineWorksV1Client,
+  paginateContacts,
+  uploadBotAttachment,
+  type LineWorksClient,
+} from "../src/lineworks/index.js";
 import { mockPrefer } from "../src/testing.js";
 
 type Session = (baseUrl: string, log: (line: string) => void) => Promise<void>;
+
+/** The Bot API part of the LINE WORKS session: a text, a button template, an attachment, a message refused locally. */
+async function lineWorksBot(client: LineWorksClient, log: (line: string) => void) {
+  const to = { botId: 2000001, userId: "userf7da-f82c-4284-13e7-030f3b4c756x" };
+  const text = await client.POST("/bots/{botId}/users/{userId}/messages", {
+    params: { path: to },
+    body: { content: { type: "text", text: `<m userId="${to.userId}">さん、定例会議の資料を共有しました。` } },
+  });
+  log(`POST /bots/2000001/users/…/messages (text with a mention) → HTTP ${text.response.status}`);
+  const buttons = await client.POST("/bots/{botId}/users/{userId}/messages", {
+    params: { path: to },
+    body: {
+      content: {
+        type: "button_template",
+        contentText: "経費精算の申請が1件あります。",
+        actions: [
+          { type: "uri", label: "申請を開く", uri: "https://keihi.example.co.jp/requests/42" },
+          { type: "message", label: "承認する", postback: "expense=42&action=approve" },
+        ],
+      },
+    },
+  });
+  log(`POST …/messages (button template, 2 buttons) → HTTP ${buttons.response.status}`);
+  const pdf = new File(["%PDF-1.7 見積"], "見積書.pdf", { type: "application/pdf" });
+  const { fileId } = await uploadBotAttachment(client, { botId: to.botId, file: pdf });
+  log(`uploadBotAttachment (upload URL, then multipart Filedata) → fileId ${fileId}`);
+  try {
+    await client.POST("/bots/{botId}/users/{userId}/messages", {
+      params: { path: to },
+      body: { content: { type: "text", text: "あ".repeat(2001) } },
+    });
+  } catch (error) {
+    if (error instanceof RequestValidationError)
+      log(`a 2,001-character text rejected locally, nothing sent (${error.issues[0]?.rule ?? "invalid"})`);
+  }
+}
 
 export const sessions: Record<string, Session> = {
   async chatwork(baseUrl, log) {
@@ -97,6 +139,7 @@ export const sessions: Record<string, Session> = {
       log(
         `GET /contacts with an expired token → ${expired.error.name} ${expired.error.status} [${expired.error.code}]`,
       );
+    await lineWorksBot(client, log);
     await client.close();
   },
   async "lineworks-v1"(baseUrl, log) {

@@ -30,6 +30,14 @@ export {
   type LineWorksInvalidEvent,
   type LineWorksMessageContent,
 } from "./webhook.js";
+export {
+  uploadBotAttachment,
+  downloadBotAttachmentFile,
+  type UploadBotAttachmentOptions,
+  type UploadedBotAttachment,
+  type DownloadBotAttachmentOptions,
+  type DownloadedBotAttachment,
+} from "./attachment.js";
 export type { paths as LineWorksPaths, components as LineWorksComponents } from "../../generated/lineworks.js";
 export type { paths as LineWorksV1Paths, components as LineWorksV1Components } from "../../generated/lineworks-v1.js";
 export {

@@ -64,12 +64,18 @@ function prismEntry(): string {
   return path.join(path.dirname(pkgFile), bin);
 }
 
+const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
+  "process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume();",
+)}`;
+
 export async function startMockServer(provider: MockProvider, options: MockServerOptions = {}): Promise<MockServer> {
   const port = options.port ?? (await freePort());
   const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
   if (options.dynamic) args.push("--dynamic");
   args.push(specFile(provider));
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Prism dies with its parent, however the parent ends (a thrown error, process.exit, SIGKILL): its stdin is a pipe
+  // from this process, which the OS closes when this process is gone, and the preloaded watchdog exits on its end.
+  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
   const url = `http://127.0.0.1:${port}`;
 

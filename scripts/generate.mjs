@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import openapiTS, { astToString } from "openapi-typescript";
+import { renderRegistry } from "./lib/registry.mjs";
 import { apiNames, loadSpec, specPath } from "./lib/specs.mjs";
 import { buildOperationTable, renderOperationTable } from "./lib/operation-table.mjs";
 import { buildValidatorsModule } from "./lib/validators.mjs";
@@ -63,6 +64,7 @@ async function main() {
     );
     done();
   }
+  outputs.set("generated/registry.ts", renderRegistry(apis));
 
   if (check) {
     const stale = [];

@@ -6,9 +6,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { registry, type ProviderName } from "../generated/registry.js";
 import { freePort } from "./free-port.js";
 
-export type MockProvider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
+/** Every provider of the generated registry can be mocked. */
+export type MockProvider = ProviderName;
 
 export interface MockServerOptions {
   /** Port to listen on (default: a free one). */
@@ -44,11 +46,12 @@ export function mockPrefer(choice: { code?: number; example?: string; dynamic?: 
 
 function specFile(provider: MockProvider): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, "..", "specs"), path.join(here, "..", "..", "specs")]) {
-    const file = path.join(candidate, `${provider}.yaml`);
+  const spec = registry[provider].spec; // relative to the package root: src/ in the repository, dist/src/ when built
+  for (const root of [path.join(here, ".."), path.join(here, "..", "..")]) {
+    const file = path.join(root, spec);
     if (existsSync(file)) return file;
   }
-  throw new Error(`no spec for provider "${provider}" (expected specs/${provider}.yaml in the package)`);
+  throw new Error(`no spec for provider "${provider}" (expected ${spec} in the package)`);
 }
 
 function prismEntry(): string {

@@ -1169,25 +1169,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "bots": [
-                     *         {
-                     *           "userId": "U6fe1bab7b1f4f7ccf16614560dceafdc",
-                     *           "basicId": "@123abcde",
-                     *           "premiumId": "@sakura-coffee",
-                     *           "displayName": "さくら珈琲",
-                     *           "pictureUrl": "https://profile.line-scdn.net/0hAbCdEfGh1234sakura"
-                     *         },
-                     *         {
-                     *           "userId": "Uff55d4d7205f57092cf734691110706d",
-                     *           "basicId": "@456fghij",
-                     *           "displayName": "みなと書店"
-                     *         }
-                     *       ],
-                     *       "next": "Xk9mQ2tGcVJ0ZzZ3bUo1aDNzUHlB"
-                     *     }
-                     */
                     "application/json": components["schemas"]["GetModulesResponse"];
                 };
             };

@@ -12,6 +12,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
+import { renderRegistry } from "./lib/registry.mjs";
 import { apiNames, loadSpec, specPath } from "./lib/specs.mjs";
 import { buildOperationTable, renderOperationTable } from "./lib/operation-table.mjs";
 import { buildValidatorsModule } from "./lib/validators.mjs";
@@ -81,6 +82,7 @@ async function main() {
     );
     done();
   }
+  outputs.set("generated/registry.ts", renderRegistry(apis));
 
   if (check) {
     const stale = [];

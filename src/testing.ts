@@ -6,10 +6,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { registry, type ProviderName } from "../generated/registry.js";
 import { freePort } from "./free-port.js";
 import { servedSpec } from "./mock-spec.js";
 
-export type MockProvider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
+/** Every provider of the generated registry can be mocked. */
+export type MockProvider = ProviderName;
 
 export interface MockServerOptions {
   /** Port to listen on (default: a free one). */
@@ -45,11 +47,12 @@ export function mockPrefer(choice: { code?: number; example?: string; dynamic?: 
 
 function specFile(provider: MockProvider): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, "..", "specs"), path.join(here, "..", "..", "specs")]) {
-    const file = path.join(candidate, `${provider}.yaml`);
+  const spec = registry[provider].spec; // relative to the package root: src/ in the repository, dist/src/ when built
+  for (const root of [path.join(here, ".."), path.join(here, "..", "..")]) {
+    const file = path.join(root, spec);
     if (existsSync(file)) return file;
   }
-  throw new Error(`no spec for provider "${provider}" (expected specs/${provider}.yaml in the package)`);
+  throw new Error(`no spec for provider "${provider}" (expected ${spec} in the package)`);
 }
 
 function prismEntry(): string {
@@ -65,13 +68,19 @@ function prismEntry(): string {
   return path.join(path.dirname(pkgFile), bin);
 }
 
+const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
+  "process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume();",
+)}`;
+
 export async function startMockServer(provider: MockProvider, options: MockServerOptions = {}): Promise<MockServer> {
   const port = options.port ?? (await freePort());
   const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
   if (options.dynamic) args.push("--dynamic");
   const served = servedSpec(provider, specFile(provider));
   args.push(served.file);
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Prism dies with its parent, however the parent ends (a thrown error, process.exit, SIGKILL): its stdin is a pipe
+  // from this process, which the OS closes when this process is gone, and the preloaded watchdog exits on its end.
+  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   child.once("exit", () => served.remove());
   let output = "";
   const url = `http://127.0.0.1:${port}`;

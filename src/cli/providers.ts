@@ -1,11 +1,13 @@
-// The four API families the CLI knows, each loaded on demand: `bizchat ops` needs only the small operation table,
-// a call needs the validators (about 2 MB for all providers together) and the typed client of one provider.
+// The API families the CLI knows — those of the generated registry — each loaded on demand: `bizchat ops` needs
+// only the small operation table, a call needs the validators (about 2 MB for all providers together) and the typed
+// client of one provider.
 import type { CommonOptions, OperationRow } from "../runtime/client.js";
 import type { OperationValidators } from "../runtime/validate.js";
+import { isProviderName, PROVIDER_NAMES, registry, type ProviderName } from "../../generated/registry.js";
 import { UsageError } from "./args.js";
 
-export const PROVIDERS = ["chatwork", "line", "lineworks", "lineworks-v1"] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+export const PROVIDERS = PROVIDER_NAMES;
+export type { ProviderName };
 
 /** An operation row of generated/<api>.operations.ts, with the descriptive fields the CLI lists. */
 export interface CliOperation extends OperationRow {
@@ -22,34 +24,18 @@ export interface CliTable {
 export function parseProvider(value: string | undefined, command: string): ProviderName {
   if (value === undefined)
     throw new UsageError(`${command}: missing <provider> (one of ${PROVIDERS.join(", ")})`, command);
-  if (!(PROVIDERS as readonly string[]).includes(value)) {
+  if (!isProviderName(value)) {
     throw new UsageError(`${command}: unknown provider "${value}" (one of ${PROVIDERS.join(", ")})`, command);
   }
-  return value as ProviderName;
+  return value;
 }
 
-export async function loadTable(provider: ProviderName): Promise<CliTable> {
-  const module =
-    provider === "chatwork"
-      ? await import("../../generated/chatwork.operations.js")
-      : provider === "line"
-        ? await import("../../generated/line.operations.js")
-        : provider === "lineworks"
-          ? await import("../../generated/lineworks.operations.js")
-          : await import("../../generated/lineworks-v1.operations.js");
-  return module.operationTable;
+export function loadTable(provider: ProviderName): Promise<CliTable> {
+  return registry[provider].operations();
 }
 
-export async function loadValidators(provider: ProviderName): Promise<Record<string, OperationValidators>> {
-  const module =
-    provider === "chatwork"
-      ? await import("../../generated/chatwork.validators.js")
-      : provider === "line"
-        ? await import("../../generated/line.validators.js")
-        : provider === "lineworks"
-          ? await import("../../generated/lineworks.validators.js")
-          : await import("../../generated/lineworks-v1.validators.js");
-  return module.operationValidators;
+export function loadValidators(provider: ProviderName): Promise<Record<string, OperationValidators>> {
+  return registry[provider].validators();
 }
 
 export type { UntypedCallOptions as CallInit } from "../runtime/operation-call.js";

@@ -1,9 +1,11 @@
-// The error hierarchy (BizchatError → ApiError and its status subclasses, NetworkError, …). Every error says which provider answered and carries what a caller needs to
-// react (status, provider messages and code, request id, rate-limit state, `retryable`); none holds a secret:
-// requests are kept only in redacted form (see redact.ts).
+// The error hierarchy (BizchatError → ApiError and its status subclasses, NetworkError, …). Every error says which
+// provider answered and carries what a caller needs to react (status, provider messages and code, request id,
+// rate-limit state, `retryable`); none holds a secret: requests are kept only in redacted form (see redact.ts).
+import type { ProviderName } from "../../generated/registry.js";
 import { redactHeaders, redactUrl } from "./redact.js";
 
-export type Provider = "chatwork" | "line" | "lineworks" | "lineworks-v1";
+/** The providers of this package, from the generated registry (the `apis` of redocly.yaml). */
+export type Provider = ProviderName;
 
 export interface RateLimitState {
   limit?: number;

@@ -22,6 +22,7 @@ import {
 } from "./prepare.js";
 import { validateCall, type CallParams } from "./request-validation.js";
 import { toResult, type ParseAs, type ResultContext } from "./result.js";
+import { isNodeRuntime } from "./runtime.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import type { Sender } from "./sender.js";
 import { sendWithRetries, sentRequest, type CallState, type TransportContext } from "./transport.js";
@@ -156,16 +157,13 @@ function credentialHeaderSource(definition: ProviderDefinition) {
 function mergeHeaders(headers: Record<string, string>, extra: CallInit["headers"] | CallParams["header"]): void {
   if (!extra) return;
   const entries: Iterable<[string, unknown]> =
-    extra instanceof Headers
-      ? extra.entries()
-      : Array.isArray(extra)
-        ? (extra as [string, string][])
-        : Object.entries(extra);
+    extra instanceof Headers ? extra.entries() : Array.isArray(extra) ? extra : Object.entries(extra);
   for (const [name, value] of entries) {
     const key = name.toLowerCase();
     if (value === null) delete headers[key];
     else if (Array.isArray(value)) headers[key] = value.map(String).join(", ");
-    else if (value !== undefined) headers[key] = String(value as string | number | boolean);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive: arrays and null are handled above
+    else if (value !== undefined) headers[key] = String(value);
   }
 }
 
@@ -197,14 +195,6 @@ function buildRequest(plan: OperationPlan, init: CallInit): OutgoingRequest {
   };
 }
 
-/** Node (not Bun or Deno, which also set process.versions.node, nor workerd): the undici transport applies. */
-function isNode(): boolean {
-  const runtime = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: unknown };
-  const versions = runtime.process?.versions;
-  if (!versions?.node || versions.bun || runtime.Deno !== undefined) return false;
-  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== "Cloudflare-Workers";
-}
-
 /** The client's sender: the undici one on Node unless a fetch is injected, loaded on first use; fetch otherwise. */
 function senderSource(options: CommonOptions, useNode: boolean) {
   let sender: Sender | Promise<Sender> | undefined;
@@ -232,7 +222,7 @@ export function createProviderClient<Paths extends object>(
           provider,
           credentialFingerprint: credentialFingerprint(definition.credentials),
         });
-  const useNode = options.fetch === undefined && isNode();
+  const useNode = options.fetch === undefined && isNodeRuntime();
   const senders = senderSource(options, useNode);
   const transport: TransportContext = {
     provider,

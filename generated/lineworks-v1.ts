@@ -59,7 +59,7 @@ export interface paths {
          *        as form parameters to `https://auth.worksmobile.com/oauth/token` — this operation.
          *
          *     The answer carries `access_token`, `refresh_token`, `expire_in` (seconds, as a string; the sample shows
-         *     `604800` = 7 days; Service API tokens are valid 7–365 days, shared/reference/lineworks.md §3.1) and
+         *     `604800` = 7 days; Service API tokens are valid 7–365 days, https://developers.worksmobile.com/jp/document/2) and
          *     `errorCode` (`"00"` on success). Store the access token; it is then sent as `Authorization: Bearer` with
          *     the Service API consumer key. No `consumerKey`/`Authorization` header is sent to this endpoint.
          */
@@ -120,7 +120,7 @@ export interface components {
             errorMessage: string;
             /**
              * @description Sometimes added, e.g. `UNAUTHORIZED` with `024` for an expired server token
-             *     (https://forum.worksmobile.com/jp/posts/100035, shared/reference/lineworks.md §3.3).
+             *     (https://forum.worksmobile.com/jp/posts/100035).
              * @example UNAUTHORIZED
              */
             code?: string;

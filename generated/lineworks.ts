@@ -398,9 +398,9 @@ export interface paths {
          *     * **Refresh token**: the response historically carries no new `refresh_token`; with the app's
          *       "Refresh Token Rotation" setting (default off, since December 2024) it does.
          *
-         *     `expires_in` arrives as a **string** of seconds in practice (shared/reference/lineworks.md §2.1); clients
-         *     coerce it to a number. Not rate limited by the API limiter. Errors use the OAuth body
-         *     `{error, error_description}`.
+         *     `expires_in` arrives as a **string** of seconds in practice (GitHub `mmclsntr/lineworks-cli`,
+         *     `gazf/deno-lineworks`); clients coerce it to a number. Not rate limited by the API limiter. Errors use the
+         *     OAuth body `{error, error_description}`.
          */
         post: operations["issueAccessToken"];
         delete?: never;

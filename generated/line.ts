@@ -42,7 +42,8 @@ export interface paths {
          *
          *     Returns 200 and an empty JSON object `{}`.
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#mark-messages-from-users-as-read ("Mark as read API").
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#mark-messages-from-users-as-read
+         *     ("Mark as read API").
          */
         post: operations["markMessagesAsRead"];
         delete?: never;
@@ -191,7 +192,8 @@ export interface paths {
          *     page. A continuation token expires after 24 hours (86,400 seconds).
          *
          *     Rate limit: 2,000 requests per second.
-         *     Source: https://developers.line.biz/en/reference/partner-docs/#get-multiple-bot-info-api ("Get a list of bots to which the module is attached").
+         *     Source: https://developers.line.biz/en/reference/partner-docs/#get-multiple-bot-info-api ("Get a
+         *     list of bots to which the module is attached").
          */
         get: operations["getModules"];
         put?: never;
@@ -346,7 +348,7 @@ export interface components {
             property?: string;
         };
         /**
-         * @description Error body of attachModule. UNCONFIRMED: the partner docs documents only the status codes (400, 403) and no body
+         * @description Error body of attachModule. UNCONFIRMED: the reference page documents only the status codes (400, 403) and no body
          *     for manager.line.biz, and LINE's module-attach.yml declares no error response. This schema therefore
          *     accepts both shapes seen on LINE's platform: OAuth 2.0 token-endpoint errors (`error`,
          *     `error_description`, RFC 6749 §5.2) and Messaging API errors (`message`). The examples are illustrative.
@@ -648,7 +650,7 @@ export interface components {
                 "application/json": components["schemas"]["EmptyObject"];
             };
         };
-        /** @description The mission sticker could not be granted (the partner docs, mission stickers "Error messages" table). */
+        /** @description The mission sticker could not be granted (reference page, mission stickers "Error messages" table). */
         MissionStickerBadRequest: {
             headers: {
                 "x-line-request-id": components["headers"]["XLineRequestId"];
@@ -701,7 +703,7 @@ export interface components {
         };
         /**
          * @description The module channel couldn't be detached (for example `botId` is wrong or the module channel isn't attached
-         *     to that account; the partner docs's list of reasons is cut off).
+         *     to that account; the reference page's list of reasons is cut off).
          */
         DetachFailed: {
             headers: {
@@ -734,7 +736,7 @@ export interface components {
         };
         /**
          * @description Chat Control couldn't be acquired (for example the module channel isn't attached to the account of this
-         *     chat; the partner docs's list of reasons is cut off).
+         *     chat; the reference page's list of reasons is cut off).
          */
         ChatControlNotAcquired: {
             headers: {
@@ -956,12 +958,12 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Request ID. LINE issues one for each request (the partner docs, "Common specifications").
+         * @description Request ID. LINE issues one for each request (reference page, "Common specifications").
          * @example 7c4e2d1a-9b3f-4a6e-8d2c-1f0e5b9a3c7d
          */
         XLineRequestId: string;
         /**
-         * @description Request ID. The partner docs says every response of these APIs carries it, but a LINE SDK user saw a 400 from
+         * @description Request ID. The reference page says every response of these APIs carries it, but a LINE SDK user saw a 400 from
          *     manager.line.biz without it (line/line-bot-sdk-java#1095), so it is not required on attachModule responses.
          * @example 0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f
          */

@@ -397,9 +397,9 @@ export interface paths {
          *     * **Refresh token**: the response historically carries no new `refresh_token`; with the app's
          *       "Refresh Token Rotation" setting (default off, since December 2024) it does.
          *
-         *     `expires_in` arrives as a **string** of seconds in practice (public clients type it so); clients
-         *     coerce it to a number. Not rate limited by the API limiter. Errors use the OAuth body
-         *     `{error, error_description}`.
+         *     `expires_in` arrives as a **string** of seconds in practice (GitHub `mmclsntr/lineworks-cli`,
+         *     `gazf/deno-lineworks`); clients coerce it to a number. Not rate limited by the API limiter. Errors use the
+         *     OAuth body `{error, error_description}`.
          */
         post: operations["issueAccessToken"];
         delete?: never;

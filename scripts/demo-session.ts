@@ -2,7 +2,7 @@
 // (tsconfig.build.json), so the calls below are type-checked against the generated clients.
 import { ApiError, RequestValidationError } from "../src/index.js";
 import { createChatworkClient } from "../src/chatwork/index.js";
-import { createLineClient, paginateModules } from "../src/line/index.js";
+import { attachedScopes, createLineClient, paginateModules } from "../src/line/index.js";
 import {
   createLineWorksClient,
   createLineWorksV1Client,
@@ -93,7 +93,7 @@ export const sessions: Record<string, Session> = {
       },
     });
     log(
-      `POST /module/auth/v1/token (Basic auth, manager.line.biz) → bot ${attached.data?.bot_id}, scopes ${attached.data?.scopes.join(", ")}`,
+      `POST /module/auth/v1/token (Basic auth, manager.line.biz) → bot ${attached.data?.bot_id}, scopes ${attached.data ? attachedScopes(attached.data).join(", ") : "none"}`,
     );
     const acquired = await client.POST("/v2/bot/chat/{chatId}/control/acquire", {
       params: { path: { chatId: "U2714aa3b2407b75341f3f170fc4151b9" } },

@@ -8,12 +8,22 @@ import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
 import { createLineWorksClient, createLineWorksV1Client } from "../../src/lineworks/index.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
+import { operationTable as chatworkTable } from "../../generated/chatwork.operations.js";
+import { operationTable as lineTable } from "../../generated/line.operations.js";
+import { operationTable as lineworksTable } from "../../generated/lineworks.operations.js";
+import { operationTable as lineworksV1Table } from "../../generated/lineworks-v1.operations.js";
 
 type AnyClient = Record<string, (path: string, init?: unknown) => Promise<{ response: Response }>> & {
   close(): Promise<void>;
 };
 
 const BASE_PATH = "/gateway/bizchat";
+const tables: Record<string, { operations: object }> = {
+  chatwork: chatworkTable,
+  line: lineTable,
+  lineworks: lineworksTable,
+  "lineworks-v1": lineworksV1Table,
+};
 const common = { retry: false, rateLimit: false } as const;
 const clients: Record<string, (baseUrl: string) => unknown> = {
   chatwork: (baseUrl) => createChatworkClient({ token: "t", baseUrl, ...common }),
@@ -68,6 +78,10 @@ for (const api of Object.keys(clients)) {
         .filter((method) => item[method])
         .map((method) => ({ route, method, id: String(item[method]!.operationId) })),
     );
+
+    it("covers every operation of the client's table", () => {
+      expect(operations.map((op) => op.id).sort()).toEqual(Object.keys(tables[api]!.operations).sort());
+    });
 
     it.each(operations)("$id goes to the base + its documented path", async ({ route, method, id }) => {
       const client = clients[api]!(`${origin}${BASE_PATH}/`) as AnyClient;

@@ -81,7 +81,7 @@ describe("account-id lists", () => {
     await expect(call).rejects.toBeInstanceOf(RequestValidationError);
     const error = (await call.catch((e: unknown) => e)) as RequestValidationError;
     expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]).toMatchObject({ field: "body.to_ids", pointer: "/to_ids" });
+    expect(error.issues[0]).toMatchObject({ field: "body.to_ids", pointer: "/to_ids", rule: "pattern" });
     expect(error.issues[0]!.message).toMatch(/separated by commas without spaces/);
     expect(error.message).toMatch(/to_ids.*separated by commas without spaces/);
     expect(server!.received).toHaveLength(0);

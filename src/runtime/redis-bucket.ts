@@ -18,7 +18,7 @@ import {
   type QuotaBucket,
   type RateLimitClass,
 } from "./quota.js";
-import type { Block, RedisLink } from "./redis-link.js";
+import type { Block, BlockShare, RedisLink } from "./redis-link.js";
 
 export interface RedisBucketOptions {
   /** The Redis key of this window; keys of one quota share a hash tag (`{…}`). */
@@ -29,8 +29,12 @@ export interface RedisBucketOptions {
   unavailable: (call: LimitedCall, reason: string) => BizchatError;
 }
 
-/** A block is at most this share of what the window has left (1/16: 18 of Chatwork's 300, 125 of LINE's 2,000). */
+/**
+ * A block is at most this share of what the window has left (1/16: 18 of Chatwork's 300, 125 of LINE's 2,000), and
+ * at least 1/64 of the window (4 of Chatwork's 300), so its last tokens are not taken one round trip each.
+ */
 const SHARE_DIVISOR = 16;
+const LEAST_DIVISOR = 64;
 /** A block covers the demand of this many heartbeats. */
 const DEMAND_HEARTBEATS = 2;
 /** Unused tokens go back after this many heartbeats without a call. */
@@ -48,6 +52,7 @@ const noRelease = (): void => undefined;
 export class RedisBucket implements QuotaBucket {
   private readonly limit: number;
   private readonly intervalMs: number;
+  private readonly share: BlockShare;
   /** Leased tokens this process has not spent yet; they lapse at `end`. */
   private tokens = 0;
   private end = 0;
@@ -73,6 +78,7 @@ export class RedisBucket implements QuotaBucket {
   ) {
     this.limit = spec.limit!;
     this.intervalMs = spec.intervalMs!;
+    this.share = { divisor: SHARE_DIVISOR, least: Math.max(1, Math.floor(this.limit / LEAST_DIVISOR)) };
     this.stopListening = link.onChange((state) => {
       if (state === "down") this.degradeAll();
       else if (state === "up" && this.waiters.length) this.ask();
@@ -126,7 +132,7 @@ export class RedisBucket implements QuotaBucket {
     const now = Date.now();
     const want = this.want(now);
     this.link
-      .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, SHARE_DIVISOR)
+      .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, this.share)
       .then(
         (block) => this.adoptBlock(block, now),
         () => this.degradeAll(),
@@ -155,7 +161,11 @@ export class RedisBucket implements QuotaBucket {
 
   private serveWaiters(): void {
     const now = Date.now();
-    while (this.waiters.length && this.takeToken(now)) this.waiters.shift()!.resolve(noRelease);
+    while (this.waiters.length && this.takeToken(now)) {
+      const waiter = this.waiters[0]!;
+      this.remove(waiter);
+      waiter.resolve(noRelease);
+    }
     if (!this.waiters.length || this.asking) return;
     if (this.link.current === "down") return this.degradeAll();
     // The block was only a share of what is left: ask for the next one at once. Nothing left for now: ask again at

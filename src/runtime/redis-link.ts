@@ -48,6 +48,12 @@ const SCRIPTS = {
   bizchatReleaseSlot: RELEASE_SLOT,
 } as const;
 
+/** A block is at most 1/divisor of what the window has left, but never less than `least` tokens (if left). */
+export interface BlockShare {
+  divisor: number;
+  least: number;
+}
+
 /** What Redis answered to a block request. */
 export interface Block {
   granted: number;
@@ -139,7 +145,8 @@ export class RedisLink {
     });
   }
 
-  async takeBlock(key: string, now: number, limit: number, intervalMs: number, want: number, divisor: number) {
+  async takeBlock(key: string, now: number, limit: number, intervalMs: number, want: number, share: BlockShare) {
+    const { divisor, least } = share;
     const reply = (await this.scripts.bizchatTakeBlock(
       key,
       now,
@@ -147,6 +154,7 @@ export class RedisLink {
       intervalMs,
       want,
       divisor,
+      least,
       KEY_GRACE_MS,
     )) as number[];
     const [granted, end, left, hold] = reply.map(Number) as [number, number, number, number];

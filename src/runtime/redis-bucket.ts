@@ -62,6 +62,8 @@ export class RedisBucket implements QuotaBucket {
   private checkedAt = 0;
   private lastUse = 0;
   private lastAdopt = 0;
+  /** The provider's headers give this window's reset (Chatwork, LINE WORKS); LINE's windows are the limiter's own. */
+  private fromHeaders = false;
   private servedSinceCheck = 0;
   private readonly waiters: Waiter[] = [];
   private asking = false;
@@ -106,7 +108,7 @@ export class RedisBucket implements QuotaBucket {
 
   /** Spends one leased token when there is one; asks ahead for the next block before this one runs out. */
   private takeToken(now: number): boolean {
-    if (now >= this.end) this.tokens = 0;
+    if (now >= this.lapseAt()) this.tokens = 0;
     if (this.tokens <= 0) return false;
     this.tokens--;
     this.servedSinceCheck++;
@@ -114,6 +116,16 @@ export class RedisBucket implements QuotaBucket {
     if (this.tokens <= this.servedSinceCheck || now - this.checkedAt >= this.options.heartbeatMs) this.ask();
     this.watchIdle();
     return true;
+  }
+
+  /**
+   * When held tokens stop being spendable. The shared window ends RESET_MARGIN_MS after the provider's reset (so no
+   * process refills early on a clock a little ahead), but a token spent after the reset would count in the provider's
+   * next window, which Redis hands out whole: a window resynced from the provider's headers lapses its tokens that
+   * margin before the reset instead.
+   */
+  private lapseAt(): number {
+    return this.fromHeaders ? this.end - 2 * RESET_MARGIN_MS : this.end;
   }
 
   /** How many tokens to ask for: what waits now plus what this process used per heartbeat lately. */
@@ -241,6 +253,7 @@ export class RedisBucket implements QuotaBucket {
     if (reading.remaining === undefined && !reading.resetAt) return;
     const resetAt = reading.resetAt?.getTime();
     if (resetAt !== undefined && resetAt <= now) return; // a slow answer from a window that already ended
+    if (resetAt !== undefined) this.fromHeaders = true;
     const end = resetAt === undefined ? undefined : resetAt + RESET_MARGIN_MS;
     if (reading.remaining !== undefined) this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
     const otherWindow = end !== undefined && Math.abs(end - this.end) > WINDOW_TOLERANCE_MS;

@@ -255,6 +255,9 @@ export class RedisBucket implements QuotaBucket {
     if (resetAt !== undefined && resetAt <= now) return; // a slow answer from a window that already ended
     if (resetAt !== undefined) this.fromHeaders = true;
     const end = resetAt === undefined ? undefined : resetAt + RESET_MARGIN_MS;
+    // A reading about the window after this one (counted by the provider just after its reset, inside this window's
+    // margin) is no news: this window ends within the margin and the next one continues its schedule.
+    if (end !== undefined && Math.abs(end - this.end - this.intervalMs) <= WINDOW_TOLERANCE_MS) return;
     if (reading.remaining !== undefined) this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
     const otherWindow = end !== undefined && Math.abs(end - this.end) > WINDOW_TOLERANCE_MS;
     const fewer = reading.remaining !== undefined && reading.remaining < this.sharedLeft;
@@ -264,7 +267,15 @@ export class RedisBucket implements QuotaBucket {
     this.lastAdopt = now;
     if (otherWindow) this.end = end; // what this process holds lapses with the provider's window
     this.link
-      .adoptReading(this.options.key, now, reading.remaining, end, WINDOW_TOLERANCE_MS)
+      .adoptReading(
+        this.options.key,
+        now,
+        {
+          ...(reading.remaining === undefined ? {} : { remaining: reading.remaining }),
+          ...(end === undefined ? {} : { end }),
+        },
+        { toleranceMs: WINDOW_TOLERANCE_MS, intervalMs: this.intervalMs },
+      )
       // A failed resync only leaves the limiter less exact; never fail the call for it.
       .catch(() => undefined);
     if (otherWindow) this.sharedLeft = Infinity;

@@ -54,6 +54,12 @@ export interface BlockShare {
   least: number;
 }
 
+/** How close two window ends must be to be the same window, and the window's length. */
+export interface AdoptWindow {
+  toleranceMs: number;
+  intervalMs: number;
+}
+
 /** What Redis answered to a block request. */
 export interface Block {
   granted: number;
@@ -165,8 +171,10 @@ export class RedisLink {
     return this.scripts.bizchatGiveBack(key, tokens, end);
   }
 
-  adoptReading(key: string, now: number, remaining: number | undefined, end: number | undefined, toleranceMs: number) {
-    return this.scripts.bizchatAdoptReading(key, now, remaining ?? "", end ?? "", toleranceMs, KEY_GRACE_MS);
+  adoptReading(key: string, now: number, reading: { remaining?: number; end?: number }, window: AdoptWindow) {
+    const { toleranceMs, intervalMs } = window;
+    const { remaining = "", end = "" } = reading;
+    return this.scripts.bizchatAdoptReading(key, now, remaining, end, toleranceMs, KEY_GRACE_MS, intervalMs);
   }
 
   hold(key: string, until: number): Promise<unknown> {

@@ -19,22 +19,23 @@
 export const KEY_GRACE_MS = 1000;
 
 /**
- * Takes a block. ARGV: now, limit, intervalMs, want, shareDivisor, graceMs.
+ * Takes a block. ARGV: now, limit, intervalMs, want, shareDivisor, minBlock, graceMs.
  * A new window continues the old one's schedule when it just ended (the provider's windows follow each other), and
  * starts now otherwise. The block is what the caller wants, capped at a small share of what is left, so one greedy
- * process cannot take a small window (Chatwork's 300 per 5 minutes) away from the others.
+ * process cannot take a small window (Chatwork's 300 per 5 minutes) away from the others; the share never drops
+ * below minBlock, so the end of a window is not spent one round trip per token.
  * Returns { granted, end, left, hold }.
  */
 export const TAKE_BLOCK = `
 local now, limit, interval = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local want, divisor, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local want, divisor, least, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local s = redis.call('hmget', KEYS[1], 'end', 'left', 'leased', 'hold')
 local e, left, leased, hold = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) or 0, tonumber(s[4]) or 0
 if e == nil or now >= e then
   if e ~= nil and now < e + interval then e = e + interval else e = now + interval end
   left, leased = limit, 0
 end
-local granted = math.min(want, left, math.max(1, math.floor(left / divisor)))
+local granted = math.min(want, left, math.max(least, math.floor(left / divisor)))
 if granted < 0 then granted = 0 end
 left = left - granted
 redis.call('hset', KEYS[1], 'end', e, 'left', left, 'leased', leased + granted, 'hold', hold)
@@ -53,17 +54,20 @@ return 1
 
 /**
  * Adopts the provider's count. ARGV: now, remaining ('' if unknown), end ('' if unknown: the reset plus the margin),
- * tolerance ms, graceMs.
- * About the window the processes are in (ends agree within the tolerance): it can only lower what is left. About
- * another window (not aligned yet, or the provider reset elsewhere): adopt its end, and of what it says remains keep
- * back every token already leased, since those may still be spent in it; this errs on the safe side once.
+ * tolerance ms, graceMs, intervalMs.
+ * About the window the processes are in (ends agree within the tolerance): it can only lower what is left. About the
+ * window that follows it (a call the provider counted just after its reset, before this window's margin ran out):
+ * nothing to do, the next window continues this one's schedule. About another window (not aligned yet, or the
+ * provider reset elsewhere): adopt its end, and of what it says remains keep back every token already leased, since
+ * those may still be spent in it; this errs on the safe side once.
  */
 export const ADOPT_READING = `
-local now, remaining, e_new, tolerance, grace =
-  tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local now, remaining, e_new, tolerance, grace, interval =
+  tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local s = redis.call('hmget', KEYS[1], 'end', 'left', 'leased')
 local e, left, leased = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) or 0
 if e == nil or now >= e then return 0 end
+if e_new ~= nil and math.abs(e_new - e - interval) <= tolerance then return 0 end
 if e_new == nil or math.abs(e - e_new) <= tolerance then
   if remaining ~= nil and remaining < left then redis.call('hset', KEYS[1], 'left', math.max(0, remaining)) end
   return 1

@@ -18,7 +18,7 @@ import {
   type QuotaBucket,
   type RateLimitClass,
 } from "./quota.js";
-import type { Block, RedisLink } from "./redis-link.js";
+import type { Block, BlockShare, RedisLink } from "./redis-link.js";
 
 export interface RedisBucketOptions {
   /** The Redis key of this window; keys of one quota share a hash tag (`{…}`). */
@@ -29,8 +29,12 @@ export interface RedisBucketOptions {
   unavailable: (call: LimitedCall, reason: string) => BizchatError;
 }
 
-/** A block is at most this share of what the window has left (1/16: 18 of Chatwork's 300, 125 of LINE's 2,000). */
+/**
+ * A block is at most this share of what the window has left (1/16: 18 of Chatwork's 300, 125 of LINE's 2,000), and
+ * at least 1/64 of the window (4 of Chatwork's 300), so its last tokens are not taken one round trip each.
+ */
 const SHARE_DIVISOR = 16;
+const LEAST_DIVISOR = 64;
 /** A block covers the demand of this many heartbeats. */
 const DEMAND_HEARTBEATS = 2;
 /** Unused tokens go back after this many heartbeats without a call. */
@@ -48,6 +52,7 @@ const noRelease = (): void => undefined;
 export class RedisBucket implements QuotaBucket {
   private readonly limit: number;
   private readonly intervalMs: number;
+  private readonly share: BlockShare;
   /** Leased tokens this process has not spent yet; they lapse at `end`. */
   private tokens = 0;
   private end = 0;
@@ -57,6 +62,8 @@ export class RedisBucket implements QuotaBucket {
   private checkedAt = 0;
   private lastUse = 0;
   private lastAdopt = 0;
+  /** The provider's headers give this window's reset (Chatwork, LINE WORKS); LINE's windows are the limiter's own. */
+  private fromHeaders = false;
   private servedSinceCheck = 0;
   private readonly waiters: Waiter[] = [];
   private asking = false;
@@ -73,6 +80,7 @@ export class RedisBucket implements QuotaBucket {
   ) {
     this.limit = spec.limit!;
     this.intervalMs = spec.intervalMs!;
+    this.share = { divisor: SHARE_DIVISOR, least: Math.max(1, Math.floor(this.limit / LEAST_DIVISOR)) };
     this.stopListening = link.onChange((state) => {
       if (state === "down") this.degradeAll();
       else if (state === "up" && this.waiters.length) this.ask();
@@ -100,7 +108,7 @@ export class RedisBucket implements QuotaBucket {
 
   /** Spends one leased token when there is one; asks ahead for the next block before this one runs out. */
   private takeToken(now: number): boolean {
-    if (now >= this.end) this.tokens = 0;
+    if (now >= this.lapseAt()) this.tokens = 0;
     if (this.tokens <= 0) return false;
     this.tokens--;
     this.servedSinceCheck++;
@@ -108,6 +116,16 @@ export class RedisBucket implements QuotaBucket {
     if (this.tokens <= this.servedSinceCheck || now - this.checkedAt >= this.options.heartbeatMs) this.ask();
     this.watchIdle();
     return true;
+  }
+
+  /**
+   * When held tokens stop being spendable. The shared window ends RESET_MARGIN_MS after the provider's reset (so no
+   * process refills early on a clock a little ahead), but a token spent after the reset would count in the provider's
+   * next window, which Redis hands out whole: a window resynced from the provider's headers lapses its tokens that
+   * margin before the reset instead.
+   */
+  private lapseAt(): number {
+    return this.fromHeaders ? this.end - 2 * RESET_MARGIN_MS : this.end;
   }
 
   /** How many tokens to ask for: what waits now plus what this process used per heartbeat lately. */
@@ -126,7 +144,7 @@ export class RedisBucket implements QuotaBucket {
     const now = Date.now();
     const want = this.want(now);
     this.link
-      .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, SHARE_DIVISOR)
+      .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, this.share)
       .then(
         (block) => this.adoptBlock(block, now),
         () => this.degradeAll(),
@@ -155,7 +173,11 @@ export class RedisBucket implements QuotaBucket {
 
   private serveWaiters(): void {
     const now = Date.now();
-    while (this.waiters.length && this.takeToken(now)) this.waiters.shift()!.resolve(noRelease);
+    while (this.waiters.length && this.takeToken(now)) {
+      const waiter = this.waiters[0]!;
+      this.remove(waiter);
+      waiter.resolve(noRelease);
+    }
     if (!this.waiters.length || this.asking) return;
     if (this.link.current === "down") return this.degradeAll();
     // The block was only a share of what is left: ask for the next one at once. Nothing left for now: ask again at
@@ -231,7 +253,11 @@ export class RedisBucket implements QuotaBucket {
     if (reading.remaining === undefined && !reading.resetAt) return;
     const resetAt = reading.resetAt?.getTime();
     if (resetAt !== undefined && resetAt <= now) return; // a slow answer from a window that already ended
+    if (resetAt !== undefined) this.fromHeaders = true;
     const end = resetAt === undefined ? undefined : resetAt + RESET_MARGIN_MS;
+    // A reading about the window after this one (counted by the provider just after its reset, inside this window's
+    // margin) is no news: this window ends within the margin and the next one continues its schedule.
+    if (end !== undefined && Math.abs(end - this.end - this.intervalMs) <= WINDOW_TOLERANCE_MS) return;
     if (reading.remaining !== undefined) this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
     const otherWindow = end !== undefined && Math.abs(end - this.end) > WINDOW_TOLERANCE_MS;
     const fewer = reading.remaining !== undefined && reading.remaining < this.sharedLeft;
@@ -241,7 +267,15 @@ export class RedisBucket implements QuotaBucket {
     this.lastAdopt = now;
     if (otherWindow) this.end = end; // what this process holds lapses with the provider's window
     this.link
-      .adoptReading(this.options.key, now, reading.remaining, end, WINDOW_TOLERANCE_MS)
+      .adoptReading(
+        this.options.key,
+        now,
+        {
+          ...(reading.remaining === undefined ? {} : { remaining: reading.remaining }),
+          ...(end === undefined ? {} : { end }),
+        },
+        { toleranceMs: WINDOW_TOLERANCE_MS, intervalMs: this.intervalMs },
+      )
       // A failed resync only leaves the limiter less exact; never fail the call for it.
       .catch(() => undefined);
     if (otherWindow) this.sharedLeft = Infinity;

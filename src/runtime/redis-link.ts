@@ -48,6 +48,18 @@ const SCRIPTS = {
   bizchatReleaseSlot: RELEASE_SLOT,
 } as const;
 
+/** A block is at most 1/divisor of what the window has left, but never less than `least` tokens (if left). */
+export interface BlockShare {
+  divisor: number;
+  least: number;
+}
+
+/** How close two window ends must be to be the same window, and the window's length. */
+export interface AdoptWindow {
+  toleranceMs: number;
+  intervalMs: number;
+}
+
 /** What Redis answered to a block request. */
 export interface Block {
   granted: number;
@@ -139,7 +151,8 @@ export class RedisLink {
     });
   }
 
-  async takeBlock(key: string, now: number, limit: number, intervalMs: number, want: number, divisor: number) {
+  async takeBlock(key: string, now: number, limit: number, intervalMs: number, want: number, share: BlockShare) {
+    const { divisor, least } = share;
     const reply = (await this.scripts.bizchatTakeBlock(
       key,
       now,
@@ -147,6 +160,7 @@ export class RedisLink {
       intervalMs,
       want,
       divisor,
+      least,
       KEY_GRACE_MS,
     )) as number[];
     const [granted, end, left, hold] = reply.map(Number) as [number, number, number, number];
@@ -157,8 +171,10 @@ export class RedisLink {
     return this.scripts.bizchatGiveBack(key, tokens, end);
   }
 
-  adoptReading(key: string, now: number, remaining: number | undefined, end: number | undefined, toleranceMs: number) {
-    return this.scripts.bizchatAdoptReading(key, now, remaining ?? "", end ?? "", toleranceMs, KEY_GRACE_MS);
+  adoptReading(key: string, now: number, reading: { remaining?: number; end?: number }, window: AdoptWindow) {
+    const { toleranceMs, intervalMs } = window;
+    const { remaining = "", end = "" } = reading;
+    return this.scripts.bizchatAdoptReading(key, now, remaining, end, toleranceMs, KEY_GRACE_MS, intervalMs);
   }
 
   hold(key: string, until: number): Promise<unknown> {

@@ -62,7 +62,8 @@ describe("leased blocks", () => {
     redis = await startRedis();
     server = await startQuotaServer(10_000, 60_000, 0);
     await awayFromWindowEnd(60_000);
-    const client = chatwork("blocks", { default: { limit: 10_000, intervalMs: 60_000 } });
+    // A long heartbeat: only blocks are counted here, not the check-ins a slow (loaded) run would add per 100 ms.
+    const client = chatwork("blocks", { default: { limit: 10_000, intervalMs: 60_000 } }, 5000);
     const redisAdmin = admin();
     const before = await scriptCalls(redisAdmin);
     for (let i = 0; i < 300; i++) expect((await client.GET("/me")).data).toBeDefined();
@@ -71,7 +72,7 @@ describe("leased blocks", () => {
     const window = await redisAdmin.hgetall(key!);
     console.log(`300 sequential calls: ${roundTrips} scripts run in Redis; window ${JSON.stringify(window)}`);
     // Bottleneck's clustering ran about 3 scripts per call here; a block serves many calls.
-    expect(roundTrips).toBeLessThan(60);
+    expect(roundTrips).toBeLessThan(30);
     expect(Number(window.leased)).toBeGreaterThanOrEqual(300);
   }, 30_000);
 
@@ -205,7 +206,9 @@ describe("a lease holder killed with SIGKILL", () => {
     redis = await startRedis();
     server = await startQuotaServer(limit, windowMs, 10);
     // Both workers start well before a window opens; one is killed 150 ms into it, while the window is being spent.
-    const killedWindow = Math.floor(Date.now() / windowMs) + 2;
+    // Two whole windows first: the processes start, and align the shared window to the server's (the window in which
+    // they first adopt the server's reset is spent conservatively).
+    const killedWindow = Math.floor(Date.now() / windowMs) + 3;
     const runUntil = (killedWindow + 2) * windowMs;
     const config = {
       url: server.url,
@@ -232,7 +235,8 @@ describe("a lease holder killed with SIGKILL", () => {
     const accepted = (w: number) => server!.acceptedByWindow.get(w) ?? 0;
     console.log(
       `SIGKILL at 150 ms into a window: accepted ${accepted(killedWindow)}/${limit} in that window, ` +
-        `${accepted(killedWindow + 1)}/${limit} in the next; ${server.rejected429} × 429; survivor ${JSON.stringify(survivorOutcome)}`,
+        `${accepted(killedWindow + 1)}/${limit} in the next; ${server.rejected429} × 429; survivor ${JSON.stringify(survivorOutcome)}; ` +
+        `by window ${JSON.stringify([...server.acceptedByWindow].map(([w, n]) => [w - killedWindow, n]))}`,
     );
     expect(server.rejected429).toBe(0);
     expect(survivorOutcome.errors).toEqual({});

@@ -1,4 +1,4 @@
-// One Chatwork quota shared by four processes through a real redis-server (Bottleneck clustering over ioredis),
+// One Chatwork quota shared by four processes through a real redis-server (leased blocks of one window),
 // against a server that enforces the window; then Redis killed mid-run, with each `onError` policy.
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -55,7 +55,9 @@ describeNeeding(["redis-server"], "distributed limiter (redis-server)", () => {
     const windowMs = 3000;
     redis = await startRedis();
     server = await startQuotaServer(limit, windowMs);
-    const startedAt = Date.now() + 1500; // workers need a moment to start; measure from here
+    // Workers need a moment to start, and a window to align the shared one to the server's (the window in which they
+    // first adopt the server's reset is spent conservatively): measure from here.
+    const startedAt = Date.now() + 1500 + windowMs;
     const runUntil = startedAt + 4 * windowMs;
     const config = {
       url: server.url,

@@ -470,16 +470,6 @@ export interface components {
             pictureUrl?: string;
         };
         /**
-         * @description Body of a webhook request to a module channel: the receiving bot's user ID and the events. LINE may send an
-         *     empty `events` array to check the connection.
-         *     Only the module-channel events of the seed are in this union; other Messaging API events delivered to the
-         *     same URL (message, follow, ...) are outside this document and fail validation.
-         */
-        WebhookPayload: {
-            destination: components["schemas"]["WebhookDestination"];
-            events: (components["schemas"]["ModuleEvent"] | components["schemas"]["ActivatedEvent"] | components["schemas"]["DeactivatedEvent"] | components["schemas"]["BotSuspendedEvent"] | components["schemas"]["BotResumedEvent"])[];
-        };
-        /**
          * @description User ID of the bot that should receive the events: `U` followed by 32 lowercase hex digits
          *     (https://developers.line.biz/en/reference/messaging-api/#request-body).
          */
@@ -1199,8 +1189,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["ModuleEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["ModuleEvent"][];
                 };
             };
         };
@@ -1249,8 +1240,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["ActivatedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["ActivatedEvent"][];
                 };
             };
         };
@@ -1296,8 +1288,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["DeactivatedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["DeactivatedEvent"][];
                 };
             };
         };
@@ -1339,8 +1332,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["BotSuspendedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["BotSuspendedEvent"][];
                 };
             };
         };
@@ -1382,8 +1376,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["BotResumedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["BotResumedEvent"][];
                 };
             };
         };

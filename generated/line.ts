@@ -485,16 +485,6 @@ export interface components {
             pictureUrl?: string;
         };
         /**
-         * @description Body of a webhook request to a module channel: the receiving bot's user ID and the events. LINE may send an
-         *     empty `events` array to check the connection.
-         *     Only the module-channel events of the partner docs are in this union; other Messaging API events delivered to the
-         *     same URL (message, follow, ...) are outside this document and fail validation.
-         */
-        WebhookPayload: {
-            destination: components["schemas"]["WebhookDestination"];
-            events: (components["schemas"]["ModuleEvent"] | components["schemas"]["ActivatedEvent"] | components["schemas"]["DeactivatedEvent"] | components["schemas"]["BotSuspendedEvent"] | components["schemas"]["BotResumedEvent"])[];
-        };
-        /**
          * @description User ID of the bot that should receive the events: `U` followed by 32 lowercase hex digits
          *     (https://developers.line.biz/en/reference/messaging-api/#request-body).
          */
@@ -1197,8 +1187,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["ModuleEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["ModuleEvent"][];
                 };
             };
         };
@@ -1247,8 +1238,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["ActivatedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["ActivatedEvent"][];
                 };
             };
         };
@@ -1294,8 +1286,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["DeactivatedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["DeactivatedEvent"][];
                 };
             };
         };
@@ -1337,8 +1330,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["BotSuspendedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["BotSuspendedEvent"][];
                 };
             };
         };
@@ -1380,8 +1374,9 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["WebhookPayload"] & {
-                    events?: components["schemas"]["BotResumedEvent"][];
+                "application/json": {
+                    destination: components["schemas"]["WebhookDestination"];
+                    events: components["schemas"]["BotResumedEvent"][];
                 };
             };
         };

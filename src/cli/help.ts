@@ -23,6 +23,7 @@ Usage:
   bizchat call <provider> <operationId> [--param name=value]… [--body JSON|@file|@-] [--file field=@path]… [--mock | --base-url URL]
   bizchat mock <provider> [--port N] [--dynamic]
   bizchat verify-webhook <provider> [--secret S] [--signature SIG] < raw-body
+  bizchat sign-webhook <provider> [--secret S] < raw-body
 
 Providers: ${providers}
 
@@ -30,7 +31,8 @@ Commands:
   ops             list the operations of a provider's spec (id, method, path, deprecated)
   call            validate and send one operation through the typed client, print the JSON answer
   mock            serve a Prism mock of a provider's spec until Ctrl-C / SIGTERM
-  verify-webhook  check a webhook signature over the raw body read from stdin
+  verify-webhook  check a webhook signature over the raw body read from stdin, and report each event
+  sign-webhook    print the signature a provider would send for the raw body read from stdin
 
 Options:
   -h, --help      show help (also: bizchat <command> --help)
@@ -95,10 +97,21 @@ Options:
 
 Choose an answer per request with Prism's Prefer header, e.g.  curl -H 'Prefer: code=404' …
 `,
+  "sign-webhook": `Usage: bizchat sign-webhook <provider> [--secret S] < raw-body
+
+Prints the signature the provider would send for the raw body read from stdin, to test a receiver:
+  curl -H "x-line-signature: $(bizchat sign-webhook line < body.json)" --data-binary @body.json http://localhost:3000/webhook
+Header: chatwork x-chatworkwebhooksignature, line x-line-signature, lineworks X-WORKS-Signature.
+
+Options:
+  --secret S    the secret (prefer BIZCHAT_WEBHOOK_SECRET: a command line is visible to other users)
+  -h, --help    show this help
+`,
   "verify-webhook": `Usage: bizchat verify-webhook <provider> [--secret S] [--signature SIG] < raw-body
 
-Reads the raw request body from stdin (exactly as received) and checks its signature. Prints "valid" (exit 0) or
-"invalid" (exit 1).
+Reads the raw request body from stdin (exactly as received) and checks its signature. Prints "invalid" (exit 1),
+or "valid" (exit 0) followed by one line per event as a receiver delivers it: valid, unknown type, or invalid with
+its schema issues (a receiver still delivers those; API 1.0 callbacks: the signature only).
   chatwork              x-chatworkwebhooksignature (or the chatwork_webhook_signature query value); secret =
                         the webhook token
   line                  x-line-signature; secret = the channel secret

@@ -8,6 +8,7 @@ import { UsageError } from "./args.js";
 import { callCommand } from "./commands/call.js";
 import { mockCommand } from "./commands/mock.js";
 import { opsCommand } from "./commands/ops.js";
+import { signWebhookCommand } from "./commands/sign-webhook.js";
 import { verifyWebhookCommand } from "./commands/verify-webhook.js";
 import { HELP } from "./help.js";
 import { formatError, processIo, scrubbedIo, type CommandContext, type Io } from "./output.js";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, (args: string[], context: CommandContext) => Prom
   call: callCommand,
   mock: mockCommand,
   "verify-webhook": verifyWebhookCommand,
+  "sign-webhook": signWebhookCommand,
 };
 
 function version(): string {

@@ -315,7 +315,10 @@ describe("verify-webhook", () => {
       env: { BIZCHAT_WEBHOOK_SECRET: token },
       input: body,
     });
-    expect(valid).toMatchObject({ code: 0, stdout: "valid\n" });
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(
+      /^valid\n#0 mention_to_me: invalid \(delivered as \{ type: "invalid" \}\): body.webhook_event/,
+    );
     const invalid = await run(["verify-webhook", "chatwork", "--signature", signature], {
       env: { BIZCHAT_WEBHOOK_SECRET: token },
       input: body.replace("12345", "12346"),
@@ -337,12 +340,41 @@ describe("verify-webhook", () => {
         env: { BIZCHAT_WEBHOOK_SECRET: secret, BIZCHAT_WEBHOOK_SIGNATURE: signature },
         input: body,
       });
-      expect(valid, provider).toMatchObject({ code: 0, stdout: "valid\n" });
+      expect(valid.code, provider).toBe(0);
+      expect(valid.stdout, provider).toMatch(/^valid\n/);
       const wrongSecret = await run(["verify-webhook", provider, "--secret", `${secret}x`, "--signature", signature], {
         input: body,
       });
       expect(wrongSecret, provider).toMatchObject({ code: 1, stdout: "invalid\n" });
     }
+  });
+
+  it("line: reports each event of a mixed batch as a receiver delivers it; sign-webhook gives the signature", async () => {
+    const secret = randomBytes(16).toString("hex");
+    const base = { mode: "active", timestamp: 1, webhookEventId: "e", deliveryContext: { isRedelivery: false } };
+    const batch = JSON.stringify({
+      destination: "Ud335ff95a0468833bba7810b8f0b084b",
+      events: [
+        { ...base, type: "botSuspended" },
+        { ...base, type: "activated" },
+        { ...base, type: "membershipRenewed" },
+      ],
+    });
+    const signed = await run(["sign-webhook", "line"], { env: { BIZCHAT_WEBHOOK_SECRET: secret }, input: batch });
+    expect(signed).toMatchObject({ code: 0, stdout: hmac(Buffer.from(secret, "utf8"), batch) + "\n" });
+    const r = await run(["verify-webhook", "line", "--signature", signed.stdout.trim()], {
+      env: { BIZCHAT_WEBHOOK_SECRET: secret },
+      input: batch,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      "valid",
+      "#0 botSuspended: valid",
+      '#1 activated: invalid (delivered as { type: "invalid" }): body.events.1.chatControl is required',
+      '#2 membershipRenewed: unknown type (delivered as { type: "unknown" })',
+      "",
+    ]);
+    expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
   it("without a secret: usage error, exit 2", async () => {

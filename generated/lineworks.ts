@@ -431,7 +431,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to a user
-         * @description Sends a message from the bot to one member in a 1:1 room (<https://developers.worksmobile.com/en/docs/bot-user-message-send>); replies and bot-initiated messages use the same call. `content` is one of the 13 message types, optionally with quick replies; every documented length, count and URL rule is checked before sending. The response has no body. Mentioning everyone (`<m userId="all">`) only works in channels.
+         * @description Sends a message from the bot to one member in a 1:1 room (<https://developers.worksmobile.com/en/docs/bot-user-message-send>); replies and bot-initiated messages use the same call. `content` is one of the 13 message types, optionally with quick replies; every documented length, count and URL rule is checked before sending. The response has no body. Mentioning everyone (`<m userId="all">`) only works in channels and is refused here before sending.
          */
         post: operations["sendMessageToUser"];
         delete?: never;
@@ -1915,10 +1915,7 @@ export interface components {
         } & unknown;
         /** @description Text message (<https://developers.worksmobile.com/en/docs/bot-send-text>). Mention a member with `<m userId="{userId}">` (to users and channels) or everyone with `<m userId="all">` (channels only); at most 50 mentions per message, duplicates counted, and every language variant must carry the same mentions (<https://developers.worksmobile.com/en/docs/bot-mention>). */
         MessageContentText: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "text";
             /** @description Message text, at most 2,000 characters and 50 mentions. */
             text: string;
@@ -1932,10 +1929,7 @@ export interface components {
         };
         /** @description Sticker (<https://developers.worksmobile.com/jp/docs/bot-send-sticker>); valid IDs are in the official sticker list. */
         MessageContentSticker: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "sticker";
             /** @description Sticker package ID. */
             packageId: string;
@@ -1954,7 +1948,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             previewImageUrl: unknown;
             originalContentUrl: unknown;
@@ -1966,12 +1960,6 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "image";
         });
         /** @description File (<https://developers.worksmobile.com/en/docs/bot-send-file>): `originalContentUrl` or `fileId`. By default bat, cmd, com, cpl, exe, scr, js, vbs, wsf and hta files are refused (domain admins can change this). */
         MessageContentFile: {
@@ -1982,7 +1970,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             originalContentUrl: unknown;
             fileId?: unknown;
@@ -1992,19 +1980,10 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "file";
         });
         /** @description Text with a link (<https://developers.worksmobile.com/en/docs/bot-send-link>). `contentText` may carry mentions. */
         MessageContentLink: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "link";
             /** @description Message text (at most 1,000). */
             contentText: string;
@@ -2034,7 +2013,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             originalContentUrl: unknown;
             fileId?: unknown;
@@ -2044,12 +2023,6 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "audio";
         });
         /** @description Video (<https://developers.worksmobile.com/en/docs/bot-send-video>): `previewImageUrl` and `originalContentUrl`, or `fileId`. */
         MessageContentVideo: {
@@ -2062,7 +2035,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             previewImageUrl: unknown;
             originalContentUrl: unknown;
@@ -2074,19 +2047,10 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "video";
         });
         /** @description Location (<https://developers.worksmobile.com/jp/docs/bot-send-location>). */
         MessageContentLocation: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "location";
             /** @description Place name (at most 100). */
             title: string;
@@ -2100,10 +2064,7 @@ export interface components {
         };
         /** @description Button template (<https://developers.worksmobile.com/en/docs/bot-send-button>): text and up to 10 buttons (`message`, `uri`, `copy`). The page states no limit for `contentText` but 1,000 characters for its language variants; the stricter 1,000 is applied to both. */
         MessageContentButtonTemplate: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "button_template";
             /** @description Body text (at most 1,000; may carry mentions). */
             contentText: string;
@@ -2142,10 +2103,7 @@ export interface components {
         } & unknown;
         /** @description List template (<https://developers.worksmobile.com/en/docs/bot-send-list>): an optional cover, up to 4 rows and up to 2 × 2 buttons at the bottom. */
         MessageContentListTemplate: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "list_template";
             coverData?: components["schemas"]["MessageListTemplateCover"];
             /** @description Rows, at most 4. */
@@ -2176,10 +2134,7 @@ export interface components {
         } & (unknown & unknown);
         /** @description Carousel (<https://developers.worksmobile.com/en/docs/bot-send-carousel>): up to 10 columns with image, title, text and up to 3 buttons. */
         MessageContentCarousel: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "carousel";
             /**
              * @description `rectangle` (1.51:1, default) or `square` (1:1), for every column.
@@ -2230,10 +2185,7 @@ export interface components {
         });
         /** @description Image carousel (<https://developers.worksmobile.com/en/docs/bot-send-imagecarousel>): up to 10 images, each with an optional action (label at most 12 characters). */
         MessageContentImageCarousel: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "image_carousel";
             /** @description Columns, at most 10. */
             columns: components["schemas"]["MessageImageCarouselColumn"][];
@@ -2283,10 +2235,7 @@ export interface components {
         };
         /** @description Flexible template (<https://developers.worksmobile.com/en/docs/bot-send-flex>): a bubble or a carousel of bubbles; `altText` is shown in notifications and previews. Text and span components may carry mentions. */
         MessageContentFlex: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "flex";
             /** @description Alternative text (at most 400). */
             altText: string;
@@ -2304,6 +2253,44 @@ export interface components {
         /** @description Body of `sendMessageToUser` and `sendMessageToChannel`. */
         MessageRequest: {
             content: components["schemas"]["MessageContent"];
+        };
+        /** @description Body of `sendMessageToUser`: a message as in `MessageRequest`, without `<m userId="all">` (mentioning everyone works in rooms only; mentions inside Flex components are not checked). */
+        MessageUserRequest: {
+            content: components["schemas"]["MessageContent"] & {
+                type?: unknown;
+                text?: unknown;
+                i18nTexts?: {
+                    language?: unknown;
+                    text?: unknown;
+                }[];
+                quickReply?: unknown;
+                packageId?: unknown;
+                stickerId?: unknown;
+                previewImageUrl?: unknown;
+                originalContentUrl?: unknown;
+                fileId?: unknown;
+                contentText?: unknown;
+                linkText?: unknown;
+                link?: unknown;
+                i18nContentTexts?: {
+                    language?: unknown;
+                    contentText?: unknown;
+                }[];
+                i18nLinkTexts?: unknown;
+                title?: unknown;
+                address?: unknown;
+                latitude?: unknown;
+                longitude?: unknown;
+                actions?: unknown;
+                coverData?: unknown;
+                elements?: unknown;
+                imageAspectRatio?: unknown;
+                imageSize?: unknown;
+                columns?: unknown;
+                altText?: unknown;
+                i18nAltTexts?: unknown;
+                contents?: unknown;
+            };
         };
         ChannelCreateRequest: {
             /** @description User IDs of the members (1 to 100, no duplicates). */
@@ -4672,7 +4659,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MessageRequest"];
+                "application/json": components["schemas"]["MessageUserRequest"];
             };
         };
         responses: {

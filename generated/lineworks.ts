@@ -3050,6 +3050,36 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description Not permitted (the token lacks the `bot`/`bot.message` scope, or no right to the bot or room) — or, with `code: UNAUTHORIZED`, an expired access token: refresh it and retry once. */
+        BotForbidden: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The bot, the bot domain or the member is already registered. */
+        BotConflict: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "ALREADY_EXIST",
+                 *       "description": "The bot is already registered in this domain."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The bot, room, domain, user, rich menu or file does not exist. */
         BotNotFound: {
             headers: {
@@ -4675,7 +4705,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4717,7 +4747,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4771,7 +4801,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4820,7 +4850,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4848,7 +4878,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4910,7 +4940,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4961,7 +4991,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5010,7 +5040,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5073,7 +5103,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5172,8 +5202,8 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            403: components["responses"]["BotForbidden"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5241,7 +5271,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5347,7 +5377,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5370,7 +5400,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5453,7 +5483,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5513,7 +5543,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5570,7 +5600,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5627,9 +5657,9 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5656,7 +5686,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5712,7 +5742,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5774,7 +5804,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5821,9 +5851,9 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5855,7 +5885,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5912,7 +5942,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5997,7 +6027,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6020,7 +6050,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6111,7 +6141,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6225,7 +6255,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6302,7 +6332,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6330,7 +6360,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6375,7 +6405,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6419,7 +6449,7 @@ export interface operations {
             204: components["responses"]["BotNoContent"];
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6464,7 +6494,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6504,7 +6534,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6527,7 +6557,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6560,7 +6590,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6637,7 +6667,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6665,7 +6695,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6723,7 +6753,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

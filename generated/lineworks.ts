@@ -430,7 +430,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to a user
-         * @description Sends a message from the bot to one member in a 1:1 room (<https://developers.worksmobile.com/en/docs/bot-user-message-send>); replies and bot-initiated messages use the same call. `content` is one of the 13 message types, optionally with quick replies; every documented length, count and URL rule is checked before sending. The response has no body. Mentioning everyone (`<m userId="all">`) only works in channels.
+         * @description Sends a message from the bot to one member in a 1:1 room (<https://developers.worksmobile.com/en/docs/bot-user-message-send>); replies and bot-initiated messages use the same call. `content` is one of the 13 message types, optionally with quick replies; every documented length, count and URL rule is checked before sending. The response has no body. Mentioning everyone (`<m userId="all">`) only works in channels and is refused here before sending.
          */
         post: operations["sendMessageToUser"];
         delete?: never;
@@ -2185,10 +2185,7 @@ export interface components {
         } & unknown;
         /** @description Text message (<https://developers.worksmobile.com/en/docs/bot-send-text>). Mention a member with `<m userId="{userId}">` (to users and channels) or everyone with `<m userId="all">` (channels only); at most 50 mentions per message, duplicates counted, and every language variant must carry the same mentions (<https://developers.worksmobile.com/en/docs/bot-mention>). */
         MessageContentText: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "text";
             /** @description Message text, at most 2,000 characters and 50 mentions. */
             text: string;
@@ -2202,10 +2199,7 @@ export interface components {
         };
         /** @description Sticker (<https://developers.worksmobile.com/jp/docs/bot-send-sticker>); valid IDs are in the official sticker list. */
         MessageContentSticker: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "sticker";
             /** @description Sticker package ID. */
             packageId: string;
@@ -2224,7 +2218,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             previewImageUrl: unknown;
             originalContentUrl: unknown;
@@ -2236,12 +2230,6 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "image";
         });
         /** @description File (<https://developers.worksmobile.com/en/docs/bot-send-file>): `originalContentUrl` or `fileId`. By default bat, cmd, com, cpl, exe, scr, js, vbs, wsf and hta files are refused (domain admins can change this). */
         MessageContentFile: {
@@ -2252,7 +2240,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             originalContentUrl: unknown;
             fileId?: unknown;
@@ -2262,19 +2250,10 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "file";
         });
         /** @description Text with a link (<https://developers.worksmobile.com/en/docs/bot-send-link>). `contentText` may carry mentions. */
         MessageContentLink: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "link";
             /** @description Message text (at most 1,000). */
             contentText: string;
@@ -2304,7 +2283,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             originalContentUrl: unknown;
             fileId?: unknown;
@@ -2314,12 +2293,6 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "audio";
         });
         /** @description Video (<https://developers.worksmobile.com/en/docs/bot-send-video>): `previewImageUrl` and `originalContentUrl`, or `fileId`. */
         MessageContentVideo: {
@@ -2332,7 +2305,7 @@ export interface components {
             /** @description File ID from `createBotAttachmentUploadUrl`. */
             fileId?: string;
             quickReply?: components["schemas"]["MessageQuickReply"];
-        } & (({
+        } & ({
             type?: unknown;
             previewImageUrl: unknown;
             originalContentUrl: unknown;
@@ -2344,19 +2317,10 @@ export interface components {
             originalContentUrl?: unknown;
             fileId: unknown;
             quickReply?: unknown;
-        }) & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "video";
         });
         /** @description Location (<https://developers.worksmobile.com/jp/docs/bot-send-location>). */
         MessageContentLocation: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "location";
             /** @description Place name (at most 100). */
             title: string;
@@ -2370,10 +2334,7 @@ export interface components {
         };
         /** @description Button template (<https://developers.worksmobile.com/en/docs/bot-send-button>): text and up to 10 buttons (`message`, `uri`, `copy`). The page states no limit for `contentText` but 1,000 characters for its language variants; the stricter 1,000 is applied to both. */
         MessageContentButtonTemplate: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "button_template";
             /** @description Body text (at most 1,000; may carry mentions). */
             contentText: string;
@@ -2412,10 +2373,7 @@ export interface components {
         } & unknown;
         /** @description List template (<https://developers.worksmobile.com/en/docs/bot-send-list>): an optional cover, up to 4 rows and up to 2 × 2 buttons at the bottom. */
         MessageContentListTemplate: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "list_template";
             coverData?: components["schemas"]["MessageListTemplateCover"];
             /** @description Rows, at most 4. */
@@ -2446,10 +2404,7 @@ export interface components {
         } & (unknown & unknown);
         /** @description Carousel (<https://developers.worksmobile.com/en/docs/bot-send-carousel>): up to 10 columns with image, title, text and up to 3 buttons. */
         MessageContentCarousel: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "carousel";
             /**
              * @description `rectangle` (1.51:1, default) or `square` (1:1), for every column.
@@ -2500,10 +2455,7 @@ export interface components {
         });
         /** @description Image carousel (<https://developers.worksmobile.com/en/docs/bot-send-imagecarousel>): up to 10 images, each with an optional action (label at most 12 characters). */
         MessageContentImageCarousel: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "image_carousel";
             /** @description Columns, at most 10. */
             columns: components["schemas"]["MessageImageCarouselColumn"][];
@@ -2553,10 +2505,7 @@ export interface components {
         };
         /** @description Flexible template (<https://developers.worksmobile.com/en/docs/bot-send-flex>): a bubble or a carousel of bubbles; `altText` is shown in notifications and previews. Text and span components may carry mentions. */
         MessageContentFlex: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "flex";
             /** @description Alternative text (at most 400). */
             altText: string;
@@ -2574,6 +2523,44 @@ export interface components {
         /** @description Body of `sendMessageToUser` and `sendMessageToChannel`. */
         MessageRequest: {
             content: components["schemas"]["MessageContent"];
+        };
+        /** @description Body of `sendMessageToUser`: a message as in `MessageRequest`, without `<m userId="all">` (mentioning everyone works in rooms only; mentions inside Flex components are not checked). */
+        MessageUserRequest: {
+            content: components["schemas"]["MessageContent"] & {
+                type?: unknown;
+                text?: unknown;
+                i18nTexts?: {
+                    language?: unknown;
+                    text?: unknown;
+                }[];
+                quickReply?: unknown;
+                packageId?: unknown;
+                stickerId?: unknown;
+                previewImageUrl?: unknown;
+                originalContentUrl?: unknown;
+                fileId?: unknown;
+                contentText?: unknown;
+                linkText?: unknown;
+                link?: unknown;
+                i18nContentTexts?: {
+                    language?: unknown;
+                    contentText?: unknown;
+                }[];
+                i18nLinkTexts?: unknown;
+                title?: unknown;
+                address?: unknown;
+                latitude?: unknown;
+                longitude?: unknown;
+                actions?: unknown;
+                coverData?: unknown;
+                elements?: unknown;
+                imageAspectRatio?: unknown;
+                imageSize?: unknown;
+                columns?: unknown;
+                altText?: unknown;
+                i18nAltTexts?: unknown;
+                contents?: unknown;
+            };
         };
         ChannelCreateRequest: {
             /** @description User IDs of the members (1 to 100, no duplicates). */
@@ -3255,6 +3242,36 @@ export interface components {
                  * @example {
                  *       "code": "INVALID_PARAMETER",
                  *       "description": "Request body cannot be parsed."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Not permitted (the token lacks the `bot`/`bot.message` scope, or no right to the bot or room) — or, with `code: UNAUTHORIZED`, an expired access token: refresh it and retry once. */
+        BotForbidden: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The bot, the bot domain or the member is already registered. */
+        BotConflict: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "ALREADY_EXIST",
+                 *       "description": "The bot is already registered in this domain."
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorResponse"];
@@ -4880,7 +4897,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MessageRequest"];
+                "application/json": components["schemas"]["MessageUserRequest"];
             };
         };
         responses: {
@@ -4896,7 +4913,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4938,7 +4955,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -4992,7 +5009,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5041,7 +5058,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5069,7 +5086,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5131,7 +5148,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5182,7 +5199,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5231,7 +5248,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5294,7 +5311,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5393,8 +5410,8 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            403: components["responses"]["BotForbidden"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5462,7 +5479,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5568,7 +5585,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5591,7 +5608,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5674,7 +5691,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5734,7 +5751,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5791,7 +5808,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5848,9 +5865,9 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -5877,7 +5894,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5933,7 +5950,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5995,7 +6012,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6042,9 +6059,9 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["BotConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -6076,7 +6093,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6133,7 +6150,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6218,7 +6235,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6241,7 +6258,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6332,7 +6349,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6446,7 +6463,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6523,7 +6540,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6551,7 +6568,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6596,7 +6613,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6640,7 +6657,7 @@ export interface operations {
             204: components["responses"]["BotNoContent"];
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6685,7 +6702,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6725,7 +6742,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6748,7 +6765,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6781,7 +6798,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6858,7 +6875,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6886,7 +6903,7 @@ export interface operations {
         responses: {
             204: components["responses"]["BotNoContent"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -6944,7 +6961,7 @@ export interface operations {
             };
             400: components["responses"]["BotBadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["BotForbidden"];
             404: components["responses"]["BotNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

@@ -271,6 +271,26 @@ describe("message content limits (nothing sent when broken, sent at the limit)",
   });
 });
 
+describe("mentioning everyone", () => {
+  it("is refused to a user (1:1) and sent to a channel", async () => {
+    const content = { type: "text", text: `${mention("all")} 本日18時からエレベーターが停止します。` };
+    await refused(() => sendToUser(content), "not");
+    await refused(() =>
+      sendToUser({ type: "link", contentText: mention("all"), linkText: "詳細", link: "https://e.jp/" }),
+    );
+    await refused(() =>
+      sendToUser({ type: "text", text: "a", i18nTexts: [{ language: "en_US", text: mention("all") }] }),
+    );
+    await sent(() => sendToUser({ type: "text", text: `${mention(USER)} 資料を共有しました。` }));
+    await sent(() =>
+      client.POST("/bots/{botId}/channels/{channelId}/messages", {
+        params: { path: { botId: BOT, channelId: "12345a12-b12c-12d3-e123fghijkl" } },
+        body: { content } as never,
+      }),
+    );
+  });
+});
+
 describe("other bot limits", () => {
   it("a room has 1 to 100 distinct members", async () => {
     const members = (n: number) => Array.from({ length: n }, (_, i) => `user-${i}`);

@@ -21,9 +21,10 @@ it("accept and reject are PUT and DELETE /incoming_requests/{request_id}", async
     method: "DELETE",
     path: "/incoming_requests/{request_id}",
   });
-  server = await startFaultServer((req, res) =>
-    req.method === "PUT" ? json(res, 200, { account_id: 363, room_id: 1234, name: "田中" }) : res.writeHead(204).end(),
-  );
+  server = await startFaultServer((req, res) => {
+    if (req.method === "PUT") json(res, 200, { account_id: 363, room_id: 1234, name: "田中" });
+    else res.writeHead(204).end();
+  });
   const chatwork = createChatworkClient({ token: "t", baseUrl: server.url, retry: false, rateLimit: false });
   await chatwork.PUT("/incoming_requests/{request_id}", { params: { path: { request_id: 123 } } });
   await chatwork.DELETE("/incoming_requests/{request_id}", { params: { path: { request_id: 124 } } });

@@ -140,8 +140,13 @@ export class RedisBucket implements QuotaBucket {
   private ask(): void {
     if (this.asking || this.stopped || this.link.current !== "up") return;
     clearTimeout(this.retryTimer);
-    this.asking = true;
     const now = Date.now();
+    if (now >= this.lapseAt() && now < this.end) {
+      // A block now would lapse at once: ask when the window ends.
+      if (this.waiters.length) this.retryTimer = setTimeout(() => this.ask(), this.end - now);
+      return;
+    }
+    this.asking = true;
     const want = this.want(now);
     this.link
       .takeBlock(this.options.key, now, this.limit, this.intervalMs, want, this.share)
@@ -180,9 +185,12 @@ export class RedisBucket implements QuotaBucket {
     }
     if (!this.waiters.length || this.asking) return;
     if (this.link.current === "down") return this.degradeAll();
-    // The block was only a share of what is left: ask for the next one at once. Nothing left for now: ask again at
-    // the heartbeat (tokens given back, a resync) or when the window ends.
-    const wait = this.sharedLeft > 0 ? 0 : Math.max(0, Math.min(this.options.heartbeatMs, this.end - now));
+    // Past the point where tokens lapse: ask when the window ends (a block now would lapse at once). The block was
+    // only a share of what is left: ask for the next one at once. Nothing left for now: ask again at the heartbeat
+    // (tokens given back, a resync) or when the window ends.
+    const untilEnd = Math.max(0, this.end - now);
+    const wait =
+      now >= this.lapseAt() ? untilEnd : this.sharedLeft > 0 ? 0 : Math.min(this.options.heartbeatMs, untilEnd);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.ask(), wait);
   }

@@ -133,11 +133,19 @@ export function buildValidatorsModule(spec) {
   const { ajv, exportsByName, aliases, table, hasWebhooks, webhookEntries } = validatorSchemas(spec);
 
   let code = standaloneCode(ajv, exportsByName);
-  // Ajv's ESM mode still emits require() for its runtime helpers and formats (CommonJS modules): give the module a
-  // require of its own rather than rewriting them into imports whose default-export interop differs by loader.
-  const importLines = code.includes("require(")
-    ? 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);'
+  // Ajv's ESM mode still emits require() for its runtime helpers and formats (CommonJS modules). require() exists
+  // only on Node, so each becomes an ESM import, read through `cjs()`: loaders differ on what a CommonJS module's
+  // namespace holds (Node, Deno and bundlers in Node mode put module.exports under `default`; others spread it).
+  const modules = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+  const importLines = modules.length
+    ? [
+        ...modules.map((name, i) => `import * as cjs${i} from "${name}.js";`),
+        "const cjs = (ns) => (ns.default && typeof ns.default === \"object\" && ns.default.__esModule ? ns.default : ns);",
+      ].join("\n")
     : "";
+  modules.forEach((name, i) => {
+    code = code.split(`require("${name}")`).join(`cjs(cjs${i})`);
+  });
   const tableLines = Object.entries(table)
     .map(([id, e]) => {
       const responses = Object.entries(e.responses)

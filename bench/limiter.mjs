@@ -185,7 +185,8 @@ if (redis) {
       met: now.scripts < BOTTLENECK_ROUND_TRIPS[operation],
     });
   }
-  md += `\nA process checks in with the shared window at least once per heartbeat (100 ms) while it serves calls, so the count grows with the time the 1,000 calls take, not with the calls.\n`;
+  md += `\nA process checks in with the shared window at least once per heartbeat (100 ms) while it serves calls, so the count grows with the time the 1,000 calls take, not with the calls. `;
+  md += `Why a Lua script per block (ioredis \`defineCommand\`, EVALSHA) rather than a weighted Bottleneck clustered job: a weighted job still goes through Bottleneck's register, submit and free scripts and its own timers, the 3 to 7 round trips per job of the "before" column, and its weight cannot depend on what the window has left; the script takes a block sized from what is left in one round trip. Bottleneck is no longer used for Redis; it still drives the in-process limiter's drain queue.\n`;
   admin.disconnect();
 }
 

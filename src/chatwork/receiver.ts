@@ -23,6 +23,14 @@ function deduplicationKey(event: ChatworkWebhookEvent): string | undefined {
   return `chatwork:${event.webhook_setting_id}:${event.webhook_event_type}:${e.message_id}:${e.update_time}`;
 }
 
+/**
+ * The query parameter as sent (URL-encoded). Not URLSearchParams: it turns a `+` of the base64 text into a space;
+ * verifyChatworkSignature decodes the %-escapes itself.
+ */
+function querySignature(url: URL): string | undefined {
+  return /[?&]chatwork_webhook_signature=([^&]*)/.exec(url.search)?.[1];
+}
+
 function chatworkReceiver(options: ChatworkWebhookReceiverOptions) {
   return createWebhookReceiver<ChatworkWebhookEvent>(
     {
@@ -30,8 +38,7 @@ function chatworkReceiver(options: ChatworkWebhookReceiverOptions) {
       parse: (rawBody, meta) => [
         parseChatworkWebhook(rawBody, {
           token: options.token,
-          signature:
-            meta.header("x-chatworkwebhooksignature") ?? meta.url.searchParams.get("chatwork_webhook_signature"),
+          signature: meta.header("x-chatworkwebhooksignature") ?? querySignature(meta.url),
           validate: options.validate,
         }),
       ],

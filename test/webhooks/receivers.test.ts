@@ -186,6 +186,19 @@ describe("Chatwork receiver", () => {
     expect(bad.status).toBe(401);
   });
 
+  it("takes the query signature as sent, `+` included (URLSearchParams would read it as a space)", async () => {
+    let body = chatworkBody;
+    for (let i = 0; !signWebhook("chatwork", body, chatworkToken).signature.includes("+"); i++)
+      body = chatworkBody.replace('"12345"', `"${12345 + i}"`);
+    const handler = chatworkWebhookHandler({ token: chatworkToken, onEvent: () => undefined });
+    const { signature } = signWebhook("chatwork", body, chatworkToken);
+    const request = new Request(`http://localhost/webhook?chatwork_webhook_signature=${signature}`, {
+      method: "POST",
+      body,
+    });
+    expect((await handler(request)).status).toBe(200);
+  });
+
   it("the web handler delivers the event", async () => {
     const got = collector<ChatworkWebhookEvent>(1);
     const handler = chatworkWebhookHandler({ token: chatworkToken, onEvent: got.onEvent });

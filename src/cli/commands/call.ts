@@ -113,7 +113,7 @@ async function lazyMock(provider: MockProvider, progressOut: Progress): Promise<
 
 /** The fetch handed to the client: reports each attempt actually sent (after validation), starting the mock first. */
 function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typeof globalThis.fetch {
-  return async (input: RequestInfo | URL, init?: RequestInit) => {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
     await lazy?.ready();
     const request = input instanceof Request ? input : new Request(input, init);
     note(`→ ${request.method} ${redactUrl(request.url)}`);
@@ -123,7 +123,7 @@ function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typ
       `← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`,
     );
     return response;
-  };
+  });
 }
 
 async function writeResult(

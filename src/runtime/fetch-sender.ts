@@ -2,6 +2,7 @@
 // Deno, Cloudflare workerd). No Node API here: it must load and run on every runtime.
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest } from "./prepare.js";
+import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
 import { AttemptFailure, concatBytes, responseOf, type Answer, type AttemptLimits, type Sender } from "./sender.js";
 
 const NO_BYTES = new Uint8Array(0);
@@ -69,35 +70,59 @@ function failureCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * One request, redirects not followed. fetch(url, init) is fetch(new Request(url, init)) (Fetch standard): the
+ * runtime's own fetch is spared building the Request; an injected fetch gets a Request, as it may expect one.
+ */
+function fetchOnce(
+  fetchImpl: typeof globalThis.fetch,
+  native: boolean,
+  url: string,
+  request: OutgoingRequest,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const init: RequestInit = {
+    method: request.method,
+    headers: request.headers,
+    body: request.body as BodyInit | null,
+    redirect: "manual",
+  };
+  if (signal) init.signal = signal;
+  return native ? fetchImpl(url, init) : fetchImpl(new Request(url, init));
+}
+
 export function createFetchSender(fetchImpl: typeof globalThis.fetch, native: boolean): Sender {
   return {
-    async send(request: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
-      const url = request.origin + request.path;
+    async send(first: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
       const timer = limits.timeoutMs ? attemptTimer(limits.timeoutMs) : undefined;
       const signal = bothSignals(limits.signal, timer?.signal);
-      const init: RequestInit = {
-        method: request.method,
-        headers: request.headers,
-        body: request.body as BodyInit | null,
-      };
-      if (signal) init.signal = signal;
       try {
-        // fetch(url, init) is fetch(new Request(url, init)) (Fetch standard): the runtime's own fetch is spared
-        // building the Request; an injected fetch gets a Request, as it may expect one.
-        const response = await (native ? fetchImpl(url, init) : fetchImpl(new Request(url, init)));
-        const bytes = await readWhole(response, limits);
-        const read = {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-          bytes,
-          url: response.url || url,
-        };
-        return { ...read, toResponse: () => responseOf(read, response.headers) };
+        // Redirects are followed here ("manual"), not by fetch: fetch drops only `authorization` when a redirect
+        // leaves the origin, and a provider's own credential header (x-chatworktoken) must be dropped too.
+        for (let request = first, redirects = 0; ; redirects++) {
+          const url = request.origin + request.path;
+          const response = await fetchOnce(fetchImpl, native, url, request, signal);
+          const location = response.headers.get("location");
+          if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+            await response.body?.cancel();
+            if (redirects === MAX_REDIRECTS) throw redirectLimitReached();
+            request = redirected(request, location, response.status, limits.credentialHeaders);
+            continue;
+          }
+          const bytes = await readWhole(response, limits);
+          const read = {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+            bytes,
+            url: response.url || url,
+          };
+          return { ...read, toResponse: () => responseOf(read, response.headers) };
+        }
       } catch (error) {
         if (limits.signal?.aborted) throw limits.signal.reason;
         if (timer?.signal.aborted) throw new AttemptFailure("timeout", undefined, error);
-        if (error instanceof BizchatError) throw error;
+        if (error instanceof BizchatError || error instanceof AttemptFailure) throw error;
         throw new AttemptFailure("network", failureCode(error), error);
       } finally {
         timer?.clear();

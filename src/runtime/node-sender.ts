@@ -8,6 +8,7 @@ import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } f
 import { Pool, type Dispatcher } from "undici";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest, RequestBody } from "./prepare.js";
+import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
 import {
   AttemptFailure,
   responseOf,
@@ -27,11 +28,6 @@ const DECOMPRESS: Record<string, Decompress> = {
   br: promisify(brotliDecompress),
 };
 
-/** The Fetch standard's redirect limit (https://fetch.spec.whatwg.org/#http-redirect-fetch). */
-const MAX_REDIRECTS = 20;
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
-/** Headers that describe a request body, dropped when a redirect turns the request into a GET (Fetch standard). */
-const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /**
  * undici's headersTimeout/bodyTimeout run on timers that tick about every 0.5 s, so they fire up to ~1 s late: fine
@@ -123,31 +119,6 @@ async function readBody(data: Dispatcher.ResponseData, limits: AttemptLimits, en
   }
 }
 
-/** Where a redirect leads, and the request that follows it (Fetch standard, HTTP-redirect fetch). */
-function redirected(
-  request: OutgoingRequest,
-  location: string,
-  status: number,
-  credentialHeaders: readonly string[],
-): OutgoingRequest {
-  const next = new URL(location, request.origin + request.path);
-  if (next.protocol !== "http:" && next.protocol !== "https:")
-    throw new AttemptFailure("network", "UND_ERR_REDIRECT_SCHEME", new Error(`redirect to ${next.protocol}`));
-  const headers = { ...request.headers };
-  let { method, body } = request;
-  if (
-    ((status === 301 || status === 302) && method === "POST") ||
-    (status === 303 && method !== "GET" && method !== "HEAD")
-  ) {
-    method = "GET";
-    body = null;
-    for (const name of BODY_HEADERS) delete headers[name];
-  }
-  if (next.origin !== request.origin)
-    for (const name of ["authorization", ...credentialHeaders]) delete headers[name.toLowerCase()];
-  return { method, origin: next.origin, path: next.pathname + next.search, headers, body };
-}
-
 function failureOf(error: unknown, limits: AttemptLimits, timer: PreciseTimer | undefined): unknown {
   if (limits.signal?.aborted) return limits.signal.reason;
   if (timer?.signal.aborted) return timer.signal.reason;
@@ -200,10 +171,9 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
         const body = await sendable(request.body, request.headers);
         const data = await once(request, limits, body, signal);
         const location = data.headers.location;
-        if (REDIRECT.has(data.statusCode) && typeof location === "string") {
+        if (REDIRECT_STATUSES.has(data.statusCode) && typeof location === "string") {
           await data.body.dump();
-          if (redirects === MAX_REDIRECTS)
-            throw new AttemptFailure("network", "UND_ERR_REDIRECT_LIMIT", new Error("redirect count exceeded"));
+          if (redirects === MAX_REDIRECTS) throw redirectLimitReached();
           request = redirected(request, location, data.statusCode, limits.credentialHeaders);
           continue;
         }

@@ -213,7 +213,8 @@ function worker(config) {
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   const done = new Promise((resolve) => child.on("exit", (code) => resolve(code === 0 ? JSON.parse(out) : null)));
-  return { child, done };
+  const ready = new Promise((resolve) => child.once("message", resolve));
+  return { child, done, ready };
 }
 
 for (const q of quotaCases) {
@@ -228,21 +229,23 @@ for (const q of quotaCases) {
   const killed = { that: [], next: [] };
   for (let r = 0; r < QUOTA_ROUNDS; r++) {
     const server = await startServer("enforcing-server.mjs", [String(LIMIT), String(WINDOW_MS)]);
-    // The clients start, and learn the server's window from its first answers: a Redis-shared window first adopts the
-    // server's reset conservatively (tokens already leased are held back once), so counting starts one window later.
-    const firstWindow = Math.ceil((Date.now() + 1500) / WINDOW_MS) + 1;
-    const from = firstWindow * WINDOW_MS;
-    const runUntil = (firstWindow + 3) * WINDOW_MS;
     const config = {
       url: server.url,
       limit: LIMIT,
       windowMs: WINDOW_MS,
-      runUntil,
+      runUntil: Date.now() + 120_000, // until told when to stop
       concurrency: 8,
       id: `bench-quota-${q.processes}-${q.kill ? "kill" : "all"}-${r}`,
     };
     if (q.redis) config.redisPort = redis.port;
     const workers = Array.from({ length: q.processes }, () => worker(config));
+    // Counting starts once every process has made its first call (a loaded machine starts them slowly), one window
+    // later: a Redis-shared window adopts the server's reset conservatively once (tokens already leased held back).
+    await Promise.all(workers.map((w) => w.ready));
+    const firstWindow = Math.ceil(Date.now() / WINDOW_MS) + 1;
+    const from = firstWindow * WINDOW_MS;
+    const runUntil = (firstWindow + 3) * WINDOW_MS;
+    for (const w of workers) w.child.send({ stopAt: runUntil });
     if (q.kill) {
       // Killed in the middle of the first counted window; that window and the next are reported on their own.
       await new Promise((resolve) => setTimeout(resolve, firstWindow * WINDOW_MS + WINDOW_MS / 2 - Date.now()));

@@ -15,8 +15,17 @@ const client = createChatworkClient({
   },
 });
 const outcome = { ok: 0, rateLimited: 0, failed: 0 };
-// Calls still waiting in the limiter at the end are abandoned, not counted.
-const stop = AbortSignal.timeout(Math.max(0, config.runUntil - Date.now()));
+// Calls still waiting in the limiter at the end are abandoned, not counted. The run ends at `runUntil`, or earlier
+// at the `{ stopAt }` the parent sends once every process has made its first call (a loaded machine starts them slowly).
+const controller = new AbortController();
+const stop = controller.signal;
+const stopAt = (at) => setTimeout(() => controller.abort(), Math.max(0, at - Date.now()));
+let stopTimer = stopAt(config.runUntil);
+process.on("message", (message) => {
+  clearTimeout(stopTimer);
+  stopTimer = stopAt(message.stopAt);
+});
+let ready = false;
 // The limiter's refill timer is unref'd, so a process whose only work is calls held by the limiter would exit
 // mid-wait (code 13); this keeps it alive until the run ends.
 const keepAlive = setInterval(() => undefined, 1000);
@@ -25,6 +34,10 @@ await Promise.all(
     while (!stop.aborted) {
       try {
         const { error } = await client.GET("/me", { signal: stop });
+        if (!ready) {
+          ready = true;
+          process.send?.({ ready: true });
+        }
         if (!error) outcome.ok++;
         else if (error.status === 429) outcome.rateLimited++;
         else outcome.failed++;
@@ -37,6 +50,7 @@ await Promise.all(
   }),
 );
 clearInterval(keepAlive);
+clearTimeout(stopTimer);
 await client.close();
 process.stdout.write(JSON.stringify(outcome) + "\n");
 process.exit(0);

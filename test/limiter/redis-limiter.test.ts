@@ -40,8 +40,8 @@ function runWorker(config: Record<string, unknown>): Promise<WorkerOutcome> {
     const child = fork(worker, [JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let out = "";
     let err = "";
-    child.stdout!.on("data", (chunk: Buffer) => (out += chunk));
-    child.stderr!.on("data", (chunk: Buffer) => (err += chunk));
+    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`worker exited with ${code}: ${err}`));
       resolve(JSON.parse(out) as WorkerOutcome);

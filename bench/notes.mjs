@@ -11,63 +11,21 @@ export function closingNote(targets, suites) {
   md += " The misses, why, and the proposed fix:\n\n";
   const ops = suites.throughput?.data ?? [];
 
-  for (const op of ops.filter((o) => o.ratios.oursBare < 0.9)) {
-    md += `- **${op.provider} ${op.operation}: full stack at ${(op.ratios.oursBare * 100).toFixed(1)} % of bare openapi-fetch** (target 90 %, `;
-    md += `${((0.9 - op.ratios.oursBare) * 100).toFixed(1)} pp short); it spends ${us(op.ours.cpu - op.bare.cpu)} more client CPU per call. `;
-    if (op.ratios.noTimerBare >= 0.9) {
-      md += `Why: the default per-attempt time-out (\`timeoutMs\` 30 s). Node's fetch ties every request to the AbortSignal it is given `;
-      md += `(a WeakRef, a FinalizationRegistry entry and an abort listener per request, then their garbage collection): `;
-      md += `${us(op.ours.cpu - op.noTimer.cpu)} of client CPU per call here; with \`timeoutMs: 0\` the same stack runs at `;
-      md += `${pct(op.ratios.noTimerBare)} of bare openapi-fetch. Within fetch there is no cheaper way to make a request abortable. `;
-      md += `Fix: the undici Dispatcher transport proposed below for Chatwork, whose per-request time-outs are timers of the connection `;
-      md += `pool, not a signal per request. \`timeoutMs: 0\` removes the cost today, and with it the protection against a server that never answers.\n`;
-    } else {
-      md += `Why: per-call work above openapi-fetch (the \`timeoutMs: 0\` row is at ${pct(op.ratios.noTimerBare)}). Fix: profile this `;
-      md += `operation (\`node --cpu-prof bench/throughput.mjs\`) and remove it from src/runtime/client.ts and transport.ts.\n`;
-    }
+  const RIVAL_TARGET = { LINE: 3.0, Chatwork: 2.5 };
+  for (const op of ops.filter((o) => o.ratios.oursRival < RIVAL_TARGET[o.provider])) {
+    const want = RIVAL_TARGET[op.provider];
+    md += `- **${op.provider} ${op.operation}: full stack at ${op.ratios.oursRival.toFixed(2)}× ${op.competitor}** (target ${want.toFixed(1)}×, `;
+    md += `${pct(1 - op.ratios.oursRival / want)} short). The full stack runs at ${pct(op.ratios.oursRaw)} of raw undici \`Pool.request\` `;
+    md += `and ${op.competitor} at ${pct(op.ratios.rivalRaw)} of it: the ratio is bounded by how close the competitor already is to the `;
+    md += `floor (${us(op.rival.cpu)} client CPU per call against raw undici's ${us(op.raw.cpu)}). `;
+    md += `Near that floor both cores are busy (the client and the loopback server share them, with other work on this machine), `;
+    md += `so the remaining gap is the full stack's own CPU per call: ${us(op.ours.cpu - op.raw.cpu)} above raw undici.\n`;
   }
-
-  const line = ops.filter((o) => o.provider === "LINE" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency));
-  if (line.length) {
-    md += `- **Slower than ${line[0].competitor} on ${line.map((o) => o.operation).join(", ")}**: `;
-    md += line
-      .map(
-        (o) =>
-          `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`,
-      )
-      .join("; ");
-    md += `. Why: @line/bot-sdk is a thin wrapper over the same fetch (a URL and a plain header object in, \`text()\` + \`JSON.parse\` out), `;
-    md += `at ${line.map((o) => pct(o.ratios.rivalRaw)).join(" / ")} of raw fetch's throughput here. The full stack is validation, auth, retry and error mapping `;
-    md += `on top of openapi-fetch. Per call, the full stack spends ${line.map((o) => us(o.ours.cpu - o.rival.cpu)).join(" / ")} more client CPU `;
-    md += `than the SDK; the default per-attempt time-out's signal accounts for ${line.map((o) => us(o.ours.cpu - o.noTimer.cpu)).join(" / ")} of it `;
-    md += `(with \`timeoutMs: 0\` the stack reaches ${line.map((o) => pct(o.ratios.noTimerRival)).join(" / ")} of the SDK's throughput), `;
-    md += `and the rest is openapi-fetch's own per-call work (a \`Headers\` object built by \`mergeHeaders\`, a query serializer created `;
-    md += `on every call, URL assembly, undici copying the headers again) plus validation and the transport's bookkeeping. `;
-    md += `Fix: build each request straight from the generated operation table in the transport (path template, a query serializer `;
-    md += `made once per operation, a plain header record) and call \`fetch(url, init)\` directly, keeping openapi-fetch for its types and `;
-    md += `response parsing (or upstream: let openapi-fetch reuse its query serializer and take plain headers without a \`Headers\` `;
-    md += `round trip), and take the time-out off the signal with the Dispatcher transport below.\n`;
-  }
-
-  const cw = ops.filter(
-    (o) => o.provider === "Chatwork" && (o.ratios.oursRival < 1 || o.ours.latency > o.rival.latency),
-  );
-  if (cw.length) {
-    md += `- **Slower than ${cw[0].competitor} on ${cw.map((o) => o.operation).join(", ")}**: `;
-    md += cw
-      .map(
-        (o) =>
-          `${o.operation} ${pct(o.ratios.oursRival)} of its throughput, median latency ${o.ours.latency.toFixed(3)} vs ${o.rival.latency.toFixed(3)} ms`,
-      )
-      .join("; ");
-    md += `. Why: the HTTP stack, not the client. chatwork-api-client sends through axios on \`node:http\`; every fetch-based client here, `;
-    md += `raw \`fetch\` included, reaches only ${cw.map((o) => pct(o.ratios.rawRival)).join(" / ")} of its throughput, while the full stack `;
-    md += `is at ${cw.map((o) => pct(o.ratios.oursRaw)).join(" / ")} of raw fetch. Node's fetch builds WHATWG Request/Response objects, `;
-    md += `an AbortSignal and web streams per call and writes a request body as a stream. Fix: when no \`fetch\` is injected, send through `;
-    md += `undici's Dispatcher API (\`undici.request\`, about 2.7 × Node's fetch on these machines: shared/reference/tooling.md §4.3) with `;
-    md += `string bodies and a keep-alive pool, building a Response only for openapi-fetch to parse; the retry, time-out and error `;
-    md += `mapping stay in transport.ts. It adds \`undici\` as a dependency and needs the fault-matrix suite to pin redirects, decompression `;
-    md += `and abort behaviour to what fetch does today.\n`;
+  for (const op of ops.filter((o) => o.ratios.cpuRaw > 1.5)) {
+    md += `- **${op.provider} ${op.operation}: client CPU per call ${op.ratios.cpuRaw.toFixed(2)}× raw undici** (target ≤ 1.5×; `;
+    md += `${us(op.ours.cpu)} against ${us(op.raw.cpu)}). What the full stack adds per call: request validation (precompiled Ajv), `;
+    md += `the limiter's bookkeeping (a Bottleneck-backed bucket per class), the retry and time-out bookkeeping and the result mapping. `;
+    md += `Profile with \`node --cpu-prof bench/throughput.mjs\` to see which.\n`;
   }
 
   const limiter = suites.limiter?.data;
@@ -87,7 +45,7 @@ export function closingNote(targets, suites) {
     md +=
       name === "redis"
         ? `Why: with Redis each call waits for its Bottleneck clustered job, so the callers cannot keep 2,000 jobs per second moving. Fix: the block leases above.\n`
-        : `Why: the client itself cannot keep up (see its limiter-off throughput in section 1). Fix: the per-call work above.\n`;
+        : `Why: the client itself cannot keep up under this run's load (see its limiter-off throughput in section 1).\n`;
   }
 
   for (const t of missed.filter((t) => /compiles no schema|enforcing server/.test(t.name))) {

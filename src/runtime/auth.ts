@@ -32,6 +32,13 @@ async function valueOf(name: string, credential: Credential): Promise<string> {
   return value;
 }
 
+/** UTF-8 then base64 (RFC 7617 with charset UTF-8), without Buffer: this file runs on every runtime. */
+function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /**
  * Picks the first security requirement of the operation that the client has every credential for and returns its
  * headers. An empty requirement (`{}`) means "no auth header" and is always satisfiable.
@@ -50,8 +57,7 @@ export async function authHeaders(
       const scheme = schemes[name];
       const value = await valueOf(name, credentials[name]!);
       if (scheme?.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = value;
-      else if (scheme?.type === "http" && scheme.scheme === "basic")
-        headers.authorization = `Basic ${Buffer.from(value).toString("base64")}`;
+      else if (scheme?.type === "http" && scheme.scheme === "basic") headers.authorization = `Basic ${base64(value)}`;
       else headers.authorization = `Bearer ${value}`;
     }
     return headers;

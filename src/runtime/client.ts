@@ -185,16 +185,13 @@ function credentialHeaderSource(definition: ProviderDefinition) {
 function mergeHeaders(headers: Record<string, string>, extra: CallInit["headers"] | CallParams["header"]): void {
   if (!extra) return;
   const entries: Iterable<[string, unknown]> =
-    extra instanceof Headers
-      ? extra.entries()
-      : Array.isArray(extra)
-        ? (extra as [string, string][])
-        : Object.entries(extra);
+    extra instanceof Headers ? extra.entries() : Array.isArray(extra) ? extra : Object.entries(extra);
   for (const [name, value] of entries) {
     const key = name.toLowerCase();
     if (value === null) delete headers[key];
     else if (Array.isArray(value)) headers[key] = value.map(String).join(", ");
-    else if (value !== undefined) headers[key] = String(value as string | number | boolean);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive: arrays and null are handled above
+    else if (value !== undefined) headers[key] = String(value);
   }
 }
 

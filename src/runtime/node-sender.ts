@@ -21,10 +21,10 @@ type RawHeaders = Record<string, string | string[] | undefined>;
 type Decompress = (input: InputType, options: ZlibOptions) => Promise<Buffer>;
 
 const DECOMPRESS: Record<string, Decompress> = {
-  gzip: promisify(gunzip) as Decompress,
-  "x-gzip": promisify(gunzip) as Decompress,
-  deflate: promisify(inflate) as Decompress,
-  br: promisify(brotliDecompress) as Decompress,
+  gzip: promisify(gunzip),
+  "x-gzip": promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
 };
 
 /** The Fetch standard's redirect limit (https://fetch.spec.whatwg.org/#http-redirect-fetch). */
@@ -89,7 +89,7 @@ function collect(data: Dispatcher.ResponseData, limits: AttemptLimits, endsAt: n
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const fail = (error: unknown) => {
+    const fail = (error: Error) => {
       body.destroy();
       reject(error);
     };
@@ -180,7 +180,7 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
     return poolFor(request.origin).request({
       origin: request.origin,
       path: request.path,
-      method: request.method as Dispatcher.HttpMethod,
+      method: request.method,
       headers: request.headers,
       body,
       headersTimeout: limits.timeoutMs,

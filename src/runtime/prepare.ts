@@ -82,7 +82,8 @@ function pathBuilder(template: string): (path: Record<string, unknown> | undefin
       const value = values?.[name];
       if (value === undefined || value === null) out += `{${name}}`;
       else if (typeof value === "object") out += defaultPathSerializer(`{${name}}`, { [name]: value });
-      else out += encodeURIComponent(String(value as string | number | boolean));
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive: objects are handled above
+      else out += encodeURIComponent(String(value));
       out += parts[i + 1]!;
     }
     return out;

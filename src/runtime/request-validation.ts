@@ -34,7 +34,8 @@ export function unsafePathIssues(path: Record<string, unknown> | undefined): Val
       ? value.map(String).join(",")
       : value !== null && typeof value === "object"
         ? Object.entries(value).flat().map(String).join(",")
-        : String(value);
+        : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive: objects are handled above
+          String(value);
     const base = { location: "path" as const, field: `path.${name}`, pointer: `/${name}`, params: {} };
     if (/^(\.|%2e){0,2}$/i.test(text)) {
       issues.push({

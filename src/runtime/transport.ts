@@ -64,7 +64,7 @@ function unlessAborted<T>(value: T | Promise<T>, signal: AbortSignal | undefined
   if (!signal || !(value instanceof Promise)) return value;
   signal.throwIfAborted();
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });
     value.then(
       (result) => {
@@ -73,6 +73,7 @@ function unlessAborted<T>(value: T | Promise<T>, signal: AbortSignal | undefined
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the source rejected
         reject(error);
       },
     );

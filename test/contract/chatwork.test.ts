@@ -13,6 +13,10 @@ import {
 import { createChatworkClient, type ChatworkClient } from "../../src/chatwork/index.js";
 import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.js";
 import { operationTable, type OperationId } from "../../generated/chatwork.operations.js";
+import { contractTransport } from "../support/contract-transport.js";
+
+/** Node transport, or an injected fetch when imported by the .fetch.test.ts twin. */
+const transport = contractTransport();
 
 let mock: MockServer;
 let client: ChatworkClient;
@@ -25,6 +29,7 @@ beforeAll(async () => {
     validate: { response: "strict" },
     retry: false,
     rateLimit: false,
+    ...transport,
   });
 });
 afterAll(async () => {
@@ -203,6 +208,7 @@ it("the spec's constraints are the mock's too: with local validation off, Prism 
     validate: { request: false },
     retry: false,
     rateLimit: false,
+    ...transport,
   });
   const { error } = await unchecked.POST("/rooms/{room_id}/messages", {
     params: { path: { room_id: 322 } },

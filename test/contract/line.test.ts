@@ -13,6 +13,10 @@ import {
 import { createLineClient, type LineClient } from "../../src/line/index.js";
 import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.js";
 import { operationTable, type OperationId } from "../../generated/line.operations.js";
+import { contractTransport } from "../support/contract-transport.js";
+
+/** Node transport, or an injected fetch when imported by the .fetch.test.ts twin. */
+const transport = contractTransport();
 
 let mock: MockServer;
 let client: LineClient;
@@ -27,6 +31,7 @@ beforeAll(async () => {
     validate: { response: "strict" },
     retry: false,
     rateLimit: false,
+    ...transport,
   });
 });
 afterAll(async () => {
@@ -122,6 +127,7 @@ it("attaches with credentials in the body and no Basic header", async () => {
     baseUrl: mock.url,
     retry: false,
     rateLimit: false,
+    ...transport,
     validate: { response: "strict" },
   });
   const { data, error } = await bodyOnly.POST("/module/auth/v1/token", {
@@ -133,7 +139,7 @@ it("attaches with credentials in the body and no Basic header", async () => {
 });
 
 it("names the missing credentials instead of sending a Bearer call without a token", async () => {
-  const noToken = createLineClient({ baseUrl: mock.url, rateLimit: false });
+  const noToken = createLineClient({ baseUrl: mock.url, rateLimit: false, ...transport });
   await expect(noToken.GET("/v2/bot/list")).rejects.toThrow(/no credentials.*Bearer/);
   noToken.close();
 });

@@ -8,6 +8,10 @@ import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.
 import { operationTable as v2Table } from "../../generated/lineworks.operations.js";
 import { operationTable as v1Table } from "../../generated/lineworks-v1.operations.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
+import { contractTransport } from "../support/contract-transport.js";
+
+/** Node transport, or an injected fetch when imported by the .fetch.test.ts twin. */
+const transport = contractTransport();
 
 type AnyClient = Record<
   string,
@@ -25,6 +29,7 @@ const suites = [
         baseUrl: url,
         retry: false,
         rateLimit: false,
+        ...transport,
         validate: { response: "strict" },
       }),
   },
@@ -40,6 +45,7 @@ const suites = [
         baseUrl: url,
         retry: false,
         rateLimit: false,
+        ...transport,
         validate: { response: "strict" },
       }),
   },

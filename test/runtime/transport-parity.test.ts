@@ -27,7 +27,7 @@ async function serve(handler: Parameters<typeof startFaultServer>[0]): Promise<F
 
 const TRANSPORTS = [
   { name: "Node transport (undici)", options: {} },
-  { name: "injected fetch", options: { fetch: (request: Request) => fetch(request) } },
+  { name: "injected fetch", options: { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) } },
 ] as const;
 
 const me = { account_id: 1, name: "a" };
@@ -115,7 +115,7 @@ describe.each(TRANSPORTS)("$name", ({ options }) => {
     const client = createChatworkClient({
       token: "t",
       baseUrl: s.url,
-      rateLimit: { classes: { default: { limit: 1, windowMs: 60_000 } } },
+      rateLimit: { classes: { default: { limit: 1, intervalMs: 60_000 } } },
       ...options,
     });
     clients.push(client);

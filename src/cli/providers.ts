@@ -1,6 +1,7 @@
 // The four API families the CLI knows, each loaded on demand: `bizchat ops` needs only the small operation table,
 // a call needs the validators (about 2 MB for all providers together) and the typed client of one provider.
 import type { ApiError } from "../runtime/errors.js";
+import type { ClientEventListener, ClientEventName } from "../runtime/events.js";
 import type { CommonOptions, OperationRow } from "../runtime/client.js";
 import type { OperationValidators } from "../runtime/validate.js";
 import { UsageError } from "./args.js";
@@ -73,6 +74,7 @@ export interface UntypedClient {
   PATCH(path: string, init?: CallInit): Promise<CallResult>;
   DELETE(path: string, init?: CallInit): Promise<CallResult>;
   close(): void;
+  on<N extends ClientEventName>(name: N, listener: ClientEventListener<N>): void;
 }
 
 export type HttpMethodName = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -13,6 +13,7 @@ import { missingCredentials, readCredentials } from "../credentials.js";
 import { HELP } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
+import { printEvents } from "../verbose.js";
 import {
   createClient,
   loadTable,
@@ -119,7 +120,7 @@ async function lazyMock(provider: MockProvider, progressOut: Progress): Promise<
 
 /** The fetch handed to the client: reports each attempt actually sent (after validation), starting the mock first. */
 function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typeof globalThis.fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
     await lazy?.ready();
     const request = input instanceof Request ? input : new Request(input, init);
     note(`→ ${request.method} ${redactUrl(request.url)}`);
@@ -129,7 +130,7 @@ function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typ
       `← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`,
     );
     return response;
-  });
+  };
 }
 
 async function writeResult(
@@ -177,6 +178,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
         timeout: { type: "string" },
         output: { type: "string", short: "o" },
         quiet: { type: "boolean", short: "q" },
+        verbose: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
       },
     }),
@@ -239,6 +241,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
       ...(timeoutMs ? { timeoutMs } : {}),
     });
 
+    if (values.verbose) printEvents(client, (text) => io.stderr(text));
     let result;
     try {
       result = await client[row.method as HttpMethodName](row.path, init);

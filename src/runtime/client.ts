@@ -27,6 +27,7 @@ import { middlewareCall, MiddlewareStack, type Middleware } from "./middleware.j
 import { CallObserver, type ObservedCall } from "./observer.js";
 import { validateCall, type CallParams } from "./request-validation.js";
 import { toResult, type ParseAs, type ResultContext } from "./result.js";
+import { isNodeRuntime } from "./runtime.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import type { Sender } from "./sender.js";
 import { sendWithRetries, sentRequest, type CallState, type TransportContext } from "./transport.js";
@@ -237,14 +238,6 @@ function buildRequest(
   };
 }
 
-/** Node (not Bun or Deno, which also set process.versions.node, nor workerd): the undici transport applies. */
-function isNode(): boolean {
-  const runtime = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: unknown };
-  const versions = runtime.process?.versions;
-  if (!versions?.node || versions.bun || runtime.Deno !== undefined) return false;
-  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== "Cloudflare-Workers";
-}
-
 /** The client's sender: the undici one on Node unless a fetch is injected, loaded on first use; fetch otherwise. */
 function senderSource(options: CommonOptions, useNode: boolean) {
   let sender: Sender | Promise<Sender> | undefined;
@@ -272,7 +265,7 @@ export function createProviderClient<Paths extends {}>(
           provider,
           credentialFingerprint: credentialFingerprint(definition.credentials),
         });
-  const useNode = options.fetch === undefined && isNode();
+  const useNode = options.fetch === undefined && isNodeRuntime();
   const senders = senderSource(options, useNode);
   const logger = options.logger ?? console;
   const hub = new ClientEventHub(logger);

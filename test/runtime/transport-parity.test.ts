@@ -1,9 +1,10 @@
 // The Node transport (undici, used when no fetch is injected) behaves as fetch does where callers can tell:
 // redirects, compression, user-agent, abort, error mapping. Each behaviour runs through both transports against a
 // local node:http server; the Node-only parts (undici error codes, pool life cycle) are pinned separately.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { NetworkError, TimeoutError } from "../../src/index.js";
@@ -220,4 +221,39 @@ describe("Node transport only", () => {
     expect(open).toBe(0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
+});
+
+describe("which transport", () => {
+  it("Node without an injected fetch uses undici; a runtime that only looks like Node (Deno, Bun) uses its fetch", async () => {
+    const s = await serve((_req, res) => json(res, 200, me));
+    let fetched = 0;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => (fetched++, realFetch(input, init));
+    try {
+      await chatwork(s.url).GET("/me");
+      expect(fetched).toBe(0);
+      (globalThis as { Deno?: unknown }).Deno = {};
+      await chatwork(s.url).GET("/me");
+      expect(fetched).toBe(1);
+      delete (globalThis as { Deno?: unknown }).Deno;
+      Object.defineProperty(process.versions, "bun", { value: "1.2.0", configurable: true });
+      await chatwork(s.url).GET("/me");
+      expect(fetched).toBe(2);
+    } finally {
+      globalThis.fetch = realFetch;
+      delete (globalThis as { Deno?: unknown }).Deno;
+      delete (process.versions as Record<string, string | undefined>).bun;
+    }
+    expect(s.received.map((r) => r.headers["user-agent"])).toEqual([USER_AGENT, USER_AGENT, USER_AGENT]);
+  });
+});
+
+it("undici is loaded only by the Node transport, and that only through import() on first use", () => {
+  const dir = "src/runtime";
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(path.join(dir, file), "utf8");
+    if (file !== "node-sender.ts") expect(text, file).not.toMatch(/from "undici"|from "node:zlib"/);
+    expect(text, file).not.toMatch(/^import[^;]*"\.\/node-sender\.js"/m);
+  }
+  expect(readFileSync(path.join(dir, "client.ts"), "utf8")).toContain('import("./node-sender.js")');
 });

@@ -44,14 +44,18 @@ export class ObservedCall {
     readonly span: CallSpan | null,
   ) {}
 
+  /** The redacted URL, worked out once per call (the request's URL is fixed once the call is built). */
+  private url: string | undefined;
+
   private base(): CallEventBase {
     const request = this.request;
     const target = this.plan.target;
+    this.url ??= redactUrl(request ? request.origin + request.path : `${target?.origin ?? ""}${this.plan.row.path}`);
     return {
       provider: this.options.provider,
       operationId: this.plan.operationId,
       method: this.plan.method,
-      url: redactUrl(request ? request.origin + request.path : `${target?.origin ?? ""}${this.plan.row.path}`),
+      url: this.url,
       attempt: this.attempt,
     };
   }
@@ -59,6 +63,7 @@ export class ObservedCall {
   /** The request of the call is built: the trace context goes into its headers. */
   begin(request: OutgoingRequest): void {
     this.request = request;
+    this.url = undefined;
     this.span?.request(request.origin, request.path);
     this.span?.inject(request.headers);
   }

@@ -356,25 +356,11 @@ export function createProviderClient<Paths extends {}>(
     }
   }
 
-  /** One call, observed (events, span) when someone listens or a tracer records. */
-  async function observedCall(plan: OperationPlan, init: CallInit) {
-    if (observer.tracing && observer.mustLoadTracing) await observer.loadTracing();
-    const observed = observer.observe(plan);
-    if (!observed) return send(plan, init, undefined);
-    const run = () => send(plan, init, observed);
-    try {
-      const result = await (observed.span ? observed.span.run(run) : run());
-      observed.end(result.error);
-      return result;
-    } catch (error) {
-      observed.end(error);
-      throw error;
-    }
-  }
-
   async function call(method: string, path: string, init: CallInit = {}) {
     const plan = planFor(method, path);
-    return hub.count > 0 || observer.tracing ? observedCall(plan, init) : send(plan, init, undefined);
+    return observer.engaged
+      ? observer.run(plan, (observed) => send(plan, init, observed))
+      : send(plan, init, undefined);
   }
 
   const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);

@@ -129,22 +129,37 @@ export class ObservedCall {
 export class CallObserver {
   constructor(private readonly options: ObserverOptions) {}
 
-  /** True while the OpenTelemetry API still has to be imported (once per process, on the first traced call). */
-  get mustLoadTracing(): boolean {
-    return tracingApi() === undefined;
-  }
-
   /** Whether calls may be traced: tracing is on, an SDK registered with the API, and the API can be loaded. */
-  get tracing(): boolean {
+  private get tracing(): boolean {
     return this.options.tracing && tracingApi() !== null && tracerRegistered();
   }
 
-  loadTracing(): Promise<unknown> {
-    return loadTracingApi();
+  /** Whether a call starting now is observed: someone listens, or a tracer may record it. */
+  get engaged(): boolean {
+    return this.options.hub.count > 0 || this.tracing;
+  }
+
+  /** Runs one call observed: events and its span from start to end (the API imported first, once, if needed). */
+  async run<R extends { error?: unknown }>(
+    plan: OperationPlan,
+    send: (observed: ObservedCall | undefined) => Promise<R>,
+  ): Promise<R> {
+    if (this.tracing && tracingApi() === undefined) await loadTracingApi();
+    const observed = this.observe(plan);
+    if (!observed) return send(undefined);
+    const run = () => send(observed);
+    try {
+      const result = await (observed.span ? observed.span.run(run) : run());
+      observed.end(result.error);
+      return result;
+    } catch (error) {
+      observed.end(error);
+      throw error;
+    }
   }
 
   /** An observer for a call that starts now, or undefined when nobody listens and nothing traces. */
-  observe(plan: OperationPlan): ObservedCall | undefined {
+  private observe(plan: OperationPlan): ObservedCall | undefined {
     const otel = this.options.tracing && tracerRegistered() ? tracingApi() : null;
     const span = otel
       ? startCallSpan(otel, {

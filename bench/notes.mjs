@@ -25,6 +25,8 @@ export function closingNote(targets, suites) {
     md += `- **${op.provider} ${op.operation}: client CPU per call ${op.ratios.cpuRaw.toFixed(2)}× raw undici** (target ≤ 1.5×; `;
     md += `${us(op.ours.cpu)} against ${us(op.raw.cpu)}). What the full stack adds per call: request validation (precompiled Ajv), `;
     md += `the limiter's bookkeeping (a Bottleneck-backed bucket per class), the retry and time-out bookkeeping and the result mapping. `;
+    if (op.ratios.cpuOffRaw !== undefined)
+      md += `With the limiter off the same stack is at ${op.ratios.cpuOffRaw.toFixed(2)}× raw undici: the rest is the limiter's share. `;
     md += `Profile with \`node --cpu-prof bench/throughput.mjs\` to see which.\n`;
   }
 

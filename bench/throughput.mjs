@@ -221,6 +221,7 @@ for (const op of operations) {
     oursRival: paired(ours, rival),
     oursRaw: paired(ours, raw),
     cpuRaw: paired(ours, raw, "cpu"),
+    cpuOffRaw: paired(results[OFF], raw, "cpu"),
     fetchRival: paired(results[FETCH], rival),
     rivalRaw: paired(rival, raw),
   };

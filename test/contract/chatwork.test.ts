@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  client?.close();
+  await client?.close();
   await mock?.close();
 });
 
@@ -217,5 +217,5 @@ it("the spec's constraints are the mock's too: with local validation off, Prism 
   expect(error).toBeInstanceOf(ApiError);
   expect(error!.status).toBe(400);
   expect(error!.messages.length).toBeGreaterThan(0);
-  unchecked.close();
+  await unchecked.close();
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  client?.close();
+  await client?.close();
   await mock?.close();
 });
 
@@ -135,11 +135,11 @@ it("attaches with credentials in the body and no Basic header", async () => {
   });
   expect(error).toBeUndefined();
   expect(data!.scopes.length).toBeGreaterThan(0);
-  bodyOnly.close();
+  await bodyOnly.close();
 });
 
 it("names the missing credentials instead of sending a Bearer call without a token", async () => {
   const noToken = createLineClient({ baseUrl: mock.url, rateLimit: false, ...transport });
   await expect(noToken.GET("/v2/bot/list")).rejects.toThrow(/no credentials.*Bearer/);
-  noToken.close();
+  await noToken.close();
 });

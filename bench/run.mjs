@@ -58,6 +58,7 @@ const SUITES = [
   ["validation", "2. validation and cold start"],
   ["limiter", "3. limiter"],
   ["tooling", "4. npm run generate / docs"],
+  ["observability", "5. events, tracing and middleware"],
 ];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen) if (!SUITES.some(([n]) => n === name)) throw new Error(`no bench suite named ${name}`);

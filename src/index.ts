@@ -25,6 +25,21 @@ export type { CommonOptions, ValidateOptions, BizchatClient } from "./runtime/cl
 export type { RateLimitOptions, RateLimitClass } from "./runtime/limiter.js";
 export type { RedisRateLimitOptions, RedisClientLike } from "./runtime/redis-link.js";
 export type { RetryOptions } from "./runtime/retry.js";
+export type {
+  CallEventBase,
+  ClientEventListener,
+  ClientEventName,
+  ClientEvents,
+  ErrorEvent,
+  RateLimitWaitEvent,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+  RetryReason,
+  TokenRenewalEvent,
+  TokenRenewalReason,
+} from "./runtime/events.js";
+export type { Middleware } from "./runtime/middleware.js";
 export type { Credential } from "./runtime/auth.js";
 export type { RawBody } from "./runtime/webhooks.js";
 export {

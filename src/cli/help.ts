@@ -73,6 +73,8 @@ Options:
       --timeout MS         time limit per attempt
   -o, --output FILE        write the answer to FILE instead of stdout (binary answers such as a photo)
   -q, --quiet              no progress lines on stderr
+  -v, --verbose            the client's events on stderr (each attempt and its headers, answers, retries,
+                           rate-limit waits, token renewals, the error), credentials redacted
   -h, --help               show this help
 
 Examples:

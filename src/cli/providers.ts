@@ -1,6 +1,7 @@
 // The API families the CLI knows — those of the generated registry — each loaded on demand: `bizchat ops` needs
 // only the small operation table, a call needs the validators (about 2 MB for all providers together) and the typed
 // client of one provider.
+import type { ClientEventListener, ClientEventName } from "../runtime/events.js";
 import type { CommonOptions, OperationRow } from "../runtime/client.js";
 import type { OperationValidators } from "../runtime/validate.js";
 import { isProviderName, PROVIDER_NAMES, registry, type ProviderName } from "../../generated/registry.js";
@@ -46,6 +47,7 @@ export type { UntypedCallOptions as CallInit } from "../runtime/operation-call.j
  */
 export interface CliClient {
   close(): Promise<void>;
+  on<N extends ClientEventName>(name: N, listener: ClientEventListener<N>): void;
 }
 
 /** Credentials already read from the environment, as the provider's create…Client takes them (credentials.ts). */

@@ -8,6 +8,7 @@
 // No secret (client secret, private key, assertion, tokens) is ever put into an error or a log line.
 import { importPKCS8, SignJWT } from "jose";
 import { AuthenticationError, BizchatError, errorClassForStatus, TimeoutError } from "../runtime/errors.js";
+import type { TokenRenewalReason } from "../runtime/events.js";
 import { describeLineWorksError } from "./errors.js";
 
 export const LINE_WORKS_TOKEN_URL = "https://auth.worksmobile.com/oauth2/v2.0/token";
@@ -17,6 +18,8 @@ export interface TokenProvider {
   getToken(): Promise<string>;
   /** Forget the cached token (the API answered 401 / 403 UNAUTHORIZED); the next getToken requests a new one. */
   invalidate(): void;
+  /** Why the next getToken would request a token (null: it has a fresh one, or a request is on its way). */
+  renewalReason?(): TokenRenewalReason | null;
 }
 
 export interface ServiceAccountAuthOptions {
@@ -128,12 +131,14 @@ function cachedTokenProvider(fetchToken: () => Promise<TokenAnswer>, marginMs: n
   let token: string | undefined;
   let expiresAt = 0;
   let pending: Promise<string> | undefined;
+  let invalidated = false;
   return {
     getToken() {
       if (token && Date.now() < expiresAt - marginMs) return Promise.resolve(token);
       pending ??= fetchToken()
         .then((answer) => {
           token = answer.access_token;
+          invalidated = false;
           expiresAt = Date.now() + Number(answer.expires_in) * 1000;
           return token;
         })
@@ -145,6 +150,11 @@ function cachedTokenProvider(fetchToken: () => Promise<TokenAnswer>, marginMs: n
     invalidate() {
       token = undefined;
       expiresAt = 0;
+      invalidated = true;
+    },
+    renewalReason() {
+      if (pending || (token && Date.now() < expiresAt - marginMs)) return null;
+      return invalidated ? "unauthorized" : token ? "expiring" : "initial";
     },
   };
 }

@@ -49,6 +49,7 @@ export function createLineWorksClient(options: LineWorksClientOptions): LineWork
       validators: operationValidators,
       credentials: { oauth2: provider ? () => provider.getToken() : (auth as { accessToken: string }).accessToken },
       describeError: describeLineWorksError,
+      ...(provider?.renewalReason ? { tokenRenewalReason: () => provider.renewalReason!() } : {}),
       ...(provider
         ? {
             onUnauthorized: async (response: Response) => {

@@ -1,6 +1,8 @@
 // The public types of a provider client: openapi-fetch's `Client<paths>` methods (a path the spec lacks, or a
 // method the path lacks, does not compile; paths autocomplete), with the call options narrowed to what this client
 // honours and `error` the mapped ApiError instance.
+import type { ClientEventListener, ClientEventName } from "./events.js";
+import type { Middleware } from "./middleware.js";
 import type { FetchOptions, FetchResponse, ParseAs } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import type { ApiError } from "./errors.js";
@@ -75,4 +77,10 @@ export interface BizchatClient<Paths extends object> {
   DELETE: ClientCall<Paths, "delete">;
   /** Stops the limiter's timers and closes its Redis connections (call when the client is no longer used). */
   close(): Promise<void>;
+  /** Listens to what the client does: `request`, `response`, `retry`, `rateLimitWait`, `tokenRenewal`, `error`. */
+  on<N extends ClientEventName>(name: N, listener: ClientEventListener<N>): void;
+  off<N extends ClientEventName>(name: N, listener: ClientEventListener<N>): void;
+  /** Adds middleware in openapi-fetch's shape, run on every attempt (retries included). */
+  use(...middleware: Middleware[]): void;
+  eject(...middleware: Middleware[]): void;
 }

@@ -3,7 +3,15 @@
 // sendWithRetries (credentials, limiter, one attempt at a time through the sender, retry decision) and toResult
 // (typed data, or an instance of the mapped error class). The types are openapi-fetch's.
 import { InvalidCredentialError, authHeaders, type Credentials, type SecurityScheme } from "./auth.js";
-import { ApiError, BizchatError, RequestValidationError, type ApiErrorClass, type Provider } from "./errors.js";
+import {
+  ApiError,
+  BizchatError,
+  RequestValidationError,
+  recordAttempts,
+  type ApiErrorClass,
+  type Provider,
+} from "./errors.js";
+import { ClientEventHub, type ClientEventListener, type ClientEventName, type TokenRenewalReason } from "./events.js";
 import { createFetchSender } from "./fetch-sender.js";
 import {
   RateLimiter,
@@ -20,6 +28,8 @@ import {
   type PlanContext,
   type RequestBody,
 } from "./prepare.js";
+import { middlewareCall, MiddlewareStack, type Middleware } from "./middleware.js";
+import { CallObserver, type ObservedCall } from "./observer.js";
 import { validateCall, type CallParams } from "./request-validation.js";
 import { toResult, type ParseAs, type ResultContext } from "./result.js";
 import { isNodeRuntime } from "./runtime.js";
@@ -32,6 +42,7 @@ import { unknownCallOptionIssues, type ParamLocation } from "./call-options.js";
 import { registerOperationCall } from "./operation-call.js";
 
 export type { BizchatClient } from "./client-types.js";
+import { USER_AGENT } from "./version.js";
 
 export interface ValidateOptions {
   /** Validate params and body before sending (default true). */
@@ -55,8 +66,14 @@ export interface CommonOptions {
   validate?: ValidateOptions;
   /** Larger answers are abandoned with ResponseValidationError (rule `maxBytes`) rather than buffered (default 64 MiB). */
   maxResponseBytes?: number;
-  /** Where `validate.response: 'warn'` reports (default console). */
+  /** Where `validate.response: 'warn'` and event listeners that throw report (default console). */
   logger?: { warn(message: string): void };
+  /** Headers sent with every call (a call's own `headers` win). */
+  headers?: Record<string, string>;
+  /** Appended to the package's own user-agent, e.g. `"my-app/1.2"` → `bizchat-openapi/0.1.0 my-app/1.2`. */
+  userAgent?: string;
+  /** Each call is an OpenTelemetry span when `@opentelemetry/api` is installed (default true); false never loads it. */
+  tracing?: boolean;
 }
 
 export interface OperationRow {
@@ -115,6 +132,8 @@ export interface ProviderDefinition {
   requestIdHeader?: string;
   describeError(body: unknown, status: number): ErrorDescription;
   onUnauthorized?: (response: Response) => Promise<boolean>;
+  /** Why the next credentials need a new access token (null: the cached one serves), for `tokenRenewal` events. */
+  tokenRenewalReason?: () => TokenRenewalReason | null;
 }
 
 interface CallInit {
@@ -167,8 +186,21 @@ function mergeHeaders(headers: Record<string, string>, extra: CallInit["headers"
   }
 }
 
+/** The client's `headers` and `userAgent` options as one lower-cased record, or undefined when neither is set. */
+function clientHeaders(options: CommonOptions): Record<string, string> | undefined {
+  if (!options.headers && !options.userAgent) return undefined;
+  const headers: Record<string, string> = {};
+  mergeHeaders(headers, options.headers);
+  if (options.userAgent) headers["user-agent"] = `${USER_AGENT} ${options.userAgent}`;
+  return headers;
+}
+
 /** The request of one call, filled in from the plan (credentials are added per attempt by the transport). */
-function buildRequest(plan: OperationPlan, init: CallInit): OutgoingRequest {
+function buildRequest(
+  plan: OperationPlan,
+  init: CallInit,
+  defaults: Record<string, string> | undefined,
+): OutgoingRequest {
   const target = init.baseUrl !== undefined && !plan.clientBaseUrl ? targetOf(init.baseUrl) : plan.target;
   if (!target) {
     const missing = Object.keys(plan.row.server.variables).join(", ");
@@ -184,6 +216,7 @@ function buildRequest(plan: OperationPlan, init: CallInit): OutgoingRequest {
     if (body instanceof FormData) delete headers["content-type"];
     else if (!headers["content-type"]) headers["content-type"] = "application/json";
   }
+  if (defaults) Object.assign(headers, defaults);
   mergeHeaders(headers, init.headers);
   mergeHeaders(headers, init.params?.header);
   return {
@@ -224,6 +257,16 @@ export function createProviderClient<Paths extends object>(
         });
   const useNode = options.fetch === undefined && isNodeRuntime();
   const senders = senderSource(options, useNode);
+  const logger = options.logger ?? console;
+  const hub = new ClientEventHub(logger);
+  const middleware = new MiddlewareStack();
+  const observer = new CallObserver({
+    provider,
+    hub,
+    tracing: options.tracing !== false,
+    requestIdHeader: definition.requestIdHeader,
+  });
+  const defaultHeaders = clientHeaders(options);
   const transport: TransportContext = {
     provider,
     limiter,
@@ -235,12 +278,14 @@ export function createProviderClient<Paths extends object>(
     authHeaders: credentialHeaderSource(definition),
     onUnauthorized: definition.onUnauthorized,
     sender: senders.source,
+    middleware,
+    tokenRenewalReason: definition.tokenRenewalReason,
   };
   const results: ResultContext = {
     definition,
     rateLimitHeaders: table.rateLimitHeaders,
     responseMode: options.validate?.response ?? "off",
-    logger: options.logger ?? console,
+    logger,
   };
   const validateRequest = options.validate?.request !== false;
   const planContext: PlanContext = {
@@ -263,17 +308,51 @@ export function createProviderClient<Paths extends object>(
     return plan;
   }
 
-  async function call(method: string, path: string, init: CallInit = {}) {
-    const plan = planFor(method, path);
+  async function send(plan: OperationPlan, init: CallInit, observed: ObservedCall | undefined) {
     const unknownKeys = unknownCallOptionIssues(init, plan.row.paramLocations);
     if (unknownKeys.length) throw new RequestValidationError(plan.operationId, provider, unknownKeys);
     validateCall(plan, init.params, init.body, validateRequest);
-    const request = buildRequest(plan, init);
+    const request = buildRequest(plan, init, defaultHeaders);
     const idempotencyHeader = plan.row.idempotencyHeader?.toLowerCase();
     const idempotent = plan.row.idempotent || (idempotencyHeader !== undefined && idempotencyHeader in request.headers);
-    const state: CallState = { plan, request, signal: init.signal, idempotent, pathParams: init.params?.path ?? {} };
-    const answer = await sendWithRetries(transport, state);
-    return toResult(results, plan, answer, init.parseAs ?? plan.row.parseAs, sentRequest(request), idempotent);
+    const state: CallState = {
+      plan,
+      request,
+      signal: init.signal,
+      idempotent,
+      pathParams: init.params?.path ?? {},
+      attempts: 0,
+      observed,
+    };
+    if (middleware.list.length) {
+      const baseUrl =
+        request.origin + request.path.slice(0, request.path.length - plan.pathAndQuery(init.params).length);
+      state.middleware = middlewareCall(plan, init.params, baseUrl, options.fetch ?? globalThis.fetch);
+    }
+    observed?.begin(request);
+    try {
+      const answer = await sendWithRetries(transport, state);
+      const result = toResult(
+        results,
+        plan,
+        answer,
+        init.parseAs ?? plan.row.parseAs,
+        sentRequest(request),
+        idempotent,
+      );
+      if (result.error) recordAttempts(result.error, state.attempts);
+      return result;
+    } catch (error) {
+      recordAttempts(error, state.attempts);
+      throw error;
+    }
+  }
+
+  async function call(method: string, path: string, init: CallInit = {}) {
+    const plan = planFor(method, path);
+    return observer.engaged
+      ? observer.run(plan, (observed) => send(plan, init, observed))
+      : send(plan, init, undefined);
   }
 
   const method = (name: string) => (path: string, init?: CallInit) => call(name, path, init);
@@ -287,6 +366,10 @@ export function createProviderClient<Paths extends object>(
       await limiter?.stop();
       await senders.close();
     },
+    on: (name: ClientEventName, listener: ClientEventListener<ClientEventName>) => hub.on(name, listener),
+    off: (name: ClientEventName, listener: ClientEventListener<ClientEventName>) => hub.off(name, listener),
+    use: (...list: Middleware[]) => middleware.use(...list),
+    eject: (...list: Middleware[]) => middleware.eject(...list),
   };
   registerOperationCall(client, async (name, path, init) => {
     const { data, error, response } = await call(name, path, init);

@@ -31,6 +31,8 @@ export class BizchatError extends Error {
   readonly provider: Provider;
   readonly operationId: string | undefined;
   readonly retryable: boolean;
+  /** How many attempts the call sent before it ended with this error (undefined when it never sent one). */
+  readonly attempts: number | undefined;
 
   constructor(message: string, options: BizchatErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -38,7 +40,13 @@ export class BizchatError extends Error {
     this.provider = options.provider;
     this.operationId = options.operationId;
     this.retryable = options.retryable ?? false;
+    this.attempts = undefined;
   }
+}
+
+/** Notes on an error that came from sending how many attempts were sent (nothing for other errors or none sent). */
+export function recordAttempts(error: unknown, attempts: number): void {
+  if (error instanceof BizchatError && attempts > 0) (error as { attempts: number }).attempts = attempts;
 }
 
 export interface ApiErrorDetails extends BizchatErrorOptions {

@@ -32,6 +32,13 @@ export interface RateLimitHeaderSpec {
   resetUnit: "unix-seconds" | "seconds";
 }
 
+/** A call about to wait in one bucket: its class, its key, and the wait the bucket expects (when it can tell). */
+export interface LimiterWait {
+  limitClass: string;
+  key: string;
+  expectedWaitMs: number | undefined;
+}
+
 export interface RateLimitOptions {
   /** Override documented limits per class, e.g. `{ message: { limit: 200 } }` for a paid LINE WORKS plan. */
   classes?: Record<string, Partial<RateLimitClass>>;
@@ -174,6 +181,13 @@ export class Bucket implements QuotaBucket {
   }
 
   /** A 429 means the window is spent: hold every call until the provider says it resets. */
+  /** How long a call queued now should wait (the time to the next refill, plus a window per full window ahead). */
+  expectedWaitMs(now: number): number | undefined {
+    if (this.available > 0 || this.spec.limit === undefined) return undefined;
+    const windowsAhead = Math.floor(Math.max(0, this.waiters.length - 1) / Math.max(1, this.spec.limit));
+    return Math.max(0, this.nextRefillAt - now) + windowsAhead * (this.spec.intervalMs ?? 0);
+  }
+
   exhausted(until: number): void {
     this.available = 0;
     this.refillAt(until);
@@ -299,8 +313,11 @@ export class RateLimiter {
     });
   }
 
-  /** Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts. */
-  async schedule<T>(call: LimitedCall, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts.
+   * `onWait` hears of each bucket the call has to wait in (for the client's `rateLimitWait` event).
+   */
+  async schedule<T>(call: LimitedCall, task: () => Promise<T>, onWait?: (wait: LimiterWait) => void): Promise<T> {
     const releases: (() => void)[] = [];
     try {
       for (const candidate of this.bucketsFor(call)) {
@@ -309,12 +326,19 @@ export class RateLimiter {
             ? await candidate.ready.catch((error) => this.unavailable(call, error))
             : candidate;
         const entered = bucket.enter(call);
+        if (typeof entered !== "function" && onWait) onWait(this.waitIn(bucket, call));
         releases.push(typeof entered === "function" ? entered : await entered);
       }
       return await task();
     } finally {
       for (const release of releases) release();
     }
+  }
+
+  private waitIn(bucket: QuotaBucket, call: LimitedCall): LimiterWait {
+    const limitClass = call.classes.find((name) => this.buckets.get(this.bucketKey(name, call)) === bucket) ?? "";
+    const expectedWaitMs = bucket instanceof Bucket ? bucket.expectedWaitMs(Date.now()) : undefined;
+    return { limitClass, key: this.bucketKey(limitClass, call), expectedWaitMs };
   }
 
   /**

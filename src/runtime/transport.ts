@@ -2,7 +2,10 @@
 // goes out through the client's sender (undici on Node, fetch elsewhere), and the retry decision says whether to
 // wait and send again. Retries live here, once per logical call; the last answer, or a typed error, comes back.
 import { NetworkError, ResponseValidationError, TimeoutError, type Provider, type RequestLike } from "./errors.js";
+import type { TokenRenewalReason } from "./events.js";
 import { readRateLimitHeaders, type LimitedCall, type RateLimitHeaderSpec, type RateLimiter } from "./limiter.js";
+import { exchangeThroughMiddleware, type MiddlewareCall, type MiddlewareStack } from "./middleware.js";
+import type { ObservedCall } from "./observer.js";
 import type { OperationPlan, OutgoingRequest } from "./prepare.js";
 import {
   mayRetryNetworkError,
@@ -29,6 +32,9 @@ export interface TransportContext {
   /** Asked once per call on 401/403: true when credentials were renewed and the request should be sent again. */
   onUnauthorized: ((response: Response) => Promise<boolean>) | undefined;
   sender(): Sender | Promise<Sender>;
+  middleware: MiddlewareStack;
+  /** Why the next credentials will need a new token (null: the cached one serves), for the tokenRenewal event. */
+  tokenRenewalReason: (() => TokenRenewalReason | null) | undefined;
 }
 
 /** One call as the transport sees it. */
@@ -40,6 +46,12 @@ export interface CallState {
   /** Safe to send twice: the operation is idempotent, or carries the provider's idempotency header. */
   idempotent: boolean;
   pathParams: Record<string, unknown>;
+  /** Attempts sent so far (`error.attempts`). */
+  attempts: number;
+  /** Set when someone listens to the client's events or a tracer records: the steps report to it. */
+  observed?: ObservedCall | undefined;
+  /** Set when the client has middleware: what its callbacks get besides the request. */
+  middleware?: MiddlewareCall | undefined;
 }
 
 /** What errors report of the request actually sent (redacted by the error classes). */
@@ -94,6 +106,8 @@ async function addCredentials(
   deadline: AbortSignal | undefined,
 ): Promise<void> {
   let auth: Record<string, string>;
+  const renewal = state.observed && ctx.tokenRenewalReason?.();
+  const renewalStartedAt = renewal ? performance.now() : 0;
   try {
     // A token provider that hangs must not outlive the caller's signal or the deadline.
     const pending = unlessAborted(ctx.authHeaders(state.plan), limits.signal);
@@ -103,6 +117,7 @@ async function addCredentials(
     if (deadline?.aborted) throw deadlineError(ctx, state, " (waiting for credentials)", error, true);
     throw error;
   }
+  if (renewal) state.observed!.tokenRenewal(renewal, performance.now() - renewalStartedAt);
   for (const name in auth) state.request.headers[name.toLowerCase()] = auth[name]!;
   if (limits.credentialHeaders.length === 0) limits.credentialHeaders = Object.keys(auth);
 }
@@ -144,8 +159,17 @@ function failureError(ctx: TransportContext, state: CallState, failure: AttemptF
 /** One attempt, holding a limiter slot for the whole exchange (body included). */
 async function sendAttempt(ctx: TransportContext, state: CallState, limits: AttemptLimits, call: LimitedCall) {
   const sender = await ctx.sender();
-  const exchange = () => sender.send(state.request, limits);
-  return ctx.limiter ? ctx.limiter.schedule(call, exchange) : exchange();
+  const exchange = () => {
+    state.attempts++;
+    state.observed?.attemptStart(limits.credentialHeaders);
+    const middleware = ctx.middleware.list;
+    if (!middleware.length || !state.middleware) return sender.send(state.request, limits);
+    const hidden = new Set(limits.credentialHeaders.map((name) => name.toLowerCase()));
+    return exchangeThroughMiddleware(middleware, state.middleware, state.request, hidden, (request) =>
+      sender.send(request, limits),
+    );
+  };
+  return ctx.limiter ? ctx.limiter.schedule(call, exchange, state.observed?.rateLimitWait) : exchange();
 }
 
 /** Sends the call until it has an answer to return, retrying where the retry decision allows. */
@@ -177,12 +201,15 @@ export async function sendWithRetries(ctx: TransportContext, state: CallState): 
       if (deadline?.aborted) throw deadlineError(ctx, state, "", error);
       // The limiter's own verdicts (e.g. RateLimiterUnavailableError) and typed answers pass through.
       if (!(error instanceof AttemptFailure)) throw error;
-      const wait = retryDecision(outcomeOfFailure(error), attempt, ctx.retry, state.idempotent, 0, Infinity);
+      const outcome = outcomeOfFailure(error);
+      const wait = retryDecision(outcome, attempt, ctx.retry, state.idempotent, 0, Infinity);
       if (wait === null) throw failureError(ctx, state, error, attempt);
+      state.observed?.retry(outcome, wait);
       await pause(ctx, state, wait, signal, deadline);
       continue;
     }
 
+    state.observed?.attemptEnd(answer);
     const now = Date.now();
     const reading = readRateLimitHeaders(answer.headers, ctx.rateLimitHeaders, now);
     const retryAt = retryAtOf(answer.status, retryAfterMs(answer.headers, now), reading.resetAt, now);
@@ -199,6 +226,7 @@ export async function sendWithRetries(ctx: TransportContext, state: CallState): 
     const deadlineLeft = ctx.deadlineMs === undefined ? Infinity : ctx.deadlineMs - (now - startedAt);
     const wait = retryDecision(outcome, attempt, ctx.retry, state.idempotent, now, deadlineLeft);
     if (wait === null) return answer;
+    state.observed?.retry(outcome, wait);
     await pause(ctx, state, wait, signal, deadline);
   }
 }

@@ -15,6 +15,7 @@ import { formatError, formatJson, progress, type CommandContext, type Io, type P
 import { buildParams } from "../params.js";
 import { createClient, loadTable, loadValidators, parseProvider, type CallInit } from "../providers.js";
 import { callOperation } from "../../runtime/operation-call.js";
+import { printEvents } from "../verbose.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".pdf": "application/pdf",
@@ -113,7 +114,7 @@ async function lazyMock(provider: MockProvider, progressOut: Progress): Promise<
 
 /** The fetch handed to the client: reports each attempt actually sent (after validation), starting the mock first. */
 function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typeof globalThis.fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
     await lazy?.ready();
     const request = input instanceof Request ? input : new Request(input, init);
     note(`→ ${request.method} ${redactUrl(request.url)}`);
@@ -123,7 +124,7 @@ function reportingFetch(lazy: LazyMock | undefined, note: Progress["note"]): typ
       `← ${response.status}${response.statusText ? ` ${response.statusText}` : ""} (${Math.round(performance.now() - started)} ms)`,
     );
     return response;
-  });
+  };
 }
 
 async function writeResult(
@@ -171,6 +172,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
         timeout: { type: "string" },
         output: { type: "string", short: "o" },
         quiet: { type: "boolean", short: "q" },
+        verbose: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
       },
     }),
@@ -233,6 +235,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
       ...(timeoutMs ? { timeoutMs } : {}),
     });
 
+    if (values.verbose) printEvents(client, (text) => io.stderr(text));
     let result;
     try {
       result = await callOperation(client, row.method, row.path, init);

@@ -140,7 +140,7 @@ export function buildValidatorsModule(spec) {
   const importLines = modules.length
     ? [
         ...modules.map((name, i) => `import * as cjs${i} from "${name}.js";`),
-        "const cjs = (ns) => (ns.default && typeof ns.default === \"object\" && ns.default.__esModule ? ns.default : ns);",
+        'const cjs = (ns) => (ns.default && typeof ns.default === "object" && ns.default.__esModule ? ns.default : ns);',
       ].join("\n")
     : "";
   modules.forEach((name, i) => {

@@ -8,6 +8,7 @@
 // refill follows the provider's reset header as soon as one is seen.
 // With `rateLimit.redis`, each bucket's window lives in Redis instead and is shared by every process, which lease
 // blocks of it (redis-bucket.ts; concurrency caps: redis-slots.ts).
+import { unrefTimer } from "./timers.js";
 import Bottleneck from "bottleneck";
 import { createHash } from "node:crypto";
 import { RateLimiterUnavailableError, type Provider } from "./errors.js";
@@ -87,7 +88,7 @@ export class Bucket implements QuotaBucket {
     );
     // An idle refill timer must not keep the process alive; one that callers are waiting for must (else a script
     // whose only pending work is a held call would exit mid-wait).
-    if (this.waiters.length === 0) this.timer.unref();
+    if (this.waiters.length === 0) unrefTimer(this.timer);
   }
 
   private tryTake(): boolean {
@@ -126,7 +127,7 @@ export class Bucket implements QuotaBucket {
         this.wake = undefined;
       }
     }
-    this.timer?.unref();
+    unrefTimer(this.timer);
   }
 
   private startDrain(): void {

@@ -133,15 +133,6 @@ const runtimes: Record<string, () => Promise<Results>> = {
   },
 };
 
-/**
- * Runtimes where the client call cannot pass before other branches merge: on workerd, timers have no `unref()`, which
- * src/runtime/transport.ts (core helper: attempt time-out) and src/runtime/limiter.ts (redis helper: refill timer)
- * call. The assertion still runs there, as an expected failure: once both are portable it fails and must move back.
- */
-const CLIENT_BLOCKED: Record<string, string> = {
-  workerd: "timer.unref() in transport.ts (core merge) and limiter.ts (redis merge)",
-};
-
 describe.each(Object.keys(runtimes))("%s", (name) => {
   let results: Results;
   beforeAll(async () => {
@@ -152,14 +143,7 @@ describe.each(Object.keys(runtimes))("%s", (name) => {
     expectWebhookResults(results);
   });
 
-  const blocked = CLIENT_BLOCKED[name];
-  if (blocked) {
-    it.fails(`makes a client call against a local server [expected to fail until: ${blocked}]`, () => {
-      expectClientCall(results);
-    });
-  } else {
-    it("makes a client call against a local server (transport: core helper's merge)", () => {
-      expectClientCall(results);
-    });
-  }
+  it("makes a client call against a local server", () => {
+    expectClientCall(results);
+  });
 });

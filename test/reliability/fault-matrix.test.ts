@@ -9,7 +9,6 @@ import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiError,
-  BizchatError,
   NetworkError,
   RateLimitError,
   ResponseValidationError,
@@ -47,7 +46,7 @@ interface Op {
   idempotent: boolean;
   okStatus: number;
   okBody: unknown;
-  open(options: Options): { call: () => Promise<Result>; close(): void };
+  open(options: Options): { call: () => Promise<Result>; close(): Promise<void> };
 }
 
 interface ProviderCase {
@@ -289,10 +288,10 @@ const lineworksV1: ProviderCase = {
 const providers = [chatwork, line, lineworks, lineworksV1];
 
 let server: RawServer | undefined;
-const clients: { close(): void }[] = [];
+const clients: { close(): Promise<void> }[] = [];
 beforeAll(warmUpFetch);
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   await server?.close();
   server = undefined;
 });
@@ -309,18 +308,11 @@ function open(op: Op, options: Partial<CommonOptions> & { baseUrl: string }) {
 }
 
 /** The call's outcome: the result, or what it threw. */
-async function settle(call: () => Promise<Result>): Promise<Result | unknown> {
+async function settle(call: () => Promise<Result>): Promise<unknown> {
   return call().then(
     (r) => r,
     (e: unknown) => e,
   );
-}
-
-function ok(op: Op): RawHandler {
-  return async (req, res) => {
-    await readBody(req);
-    sendJson(res, op.okStatus, op.okBody);
-  };
 }
 
 const attemptsFor = (op: Op) => (op.idempotent ? RETRY.maxAttempts : 1);
@@ -341,14 +333,14 @@ describe.concurrent("429 with the provider's own rate-limit headers", () => {
       });
       const opened = op.open({ baseUrl: s.url, retry: RETRY });
       try {
-        const result = (await opened.call());
+        const result = await opened.call();
         expect(result.error).toBeUndefined();
         expect(result.response.status).toBe(op.okStatus);
         expect(s.count(op.method, op.path)).toBe(2);
         expect(s.requests[1]!.at).toBeGreaterThanOrEqual(waitEnds - SLACK_MS);
         expect(s.requests[1]!.at - waitEnds).toBeLessThan(3000);
       } finally {
-        opened.close();
+        await opened.close();
         await s.close();
       }
     },
@@ -364,7 +356,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
           await readBody(req);
           sendJson(res, status, pc.errorBody);
         });
-        const { error, data } = (await open(op, { baseUrl: s.url })());
+        const { error, data } = await open(op, { baseUrl: s.url })();
         expect(data).toBeUndefined();
         expect(error).toBeInstanceOf(ServerError);
         expect(error!.status).toBe(status);
@@ -378,7 +370,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         if (i < 2) sendJson(res, 503, pc.errorBody);
         else sendJson(res, op.okStatus, op.okBody);
       });
-      const result = (await open(op, { baseUrl: s.url })());
+      const result = await open(op, { baseUrl: s.url })();
       if (op.idempotent) {
         expect(result.error).toBeUndefined();
         expect(result.response.status).toBe(op.okStatus);
@@ -401,7 +393,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
           });
           res.end(page);
         });
-        const { error } = (await open(op, { baseUrl: s.url })());
+        const { error } = await open(op, { baseUrl: s.url })();
         expect(error).toBeInstanceOf(ServerError);
         expect(error!.status).toBe(status);
         expect(error!.messages).toHaveLength(1);
@@ -422,7 +414,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(op.okStatus, { "content-type": "application/json", "content-length": 0 });
         res.end();
       });
-      const result = (await open(op, { baseUrl: s.url })());
+      const result = await open(op, { baseUrl: s.url })();
       expect(result.data).toBeUndefined();
       expect(result.error).toBeUndefined();
       expect(result.response.status).toBe(op.okStatus);
@@ -435,7 +427,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(op.okStatus, { "content-type": "application/json", "transfer-encoding": "chunked" });
         res.end();
       });
-      const result = (await open(op, { baseUrl: s.url })());
+      const result = await open(op, { baseUrl: s.url })();
       expect(result.data).toBeUndefined();
       expect(result.error).toBeUndefined();
       expect(s.count()).toBe(1);
@@ -447,7 +439,7 @@ describe.each(providers.map((pc) => [pc.provider, pc] as const))("%s", (_provide
         res.writeHead(500, { "content-length": 0 });
         res.end();
       });
-      const { error } = (await open(op, { baseUrl: s.url })());
+      const { error } = await open(op, { baseUrl: s.url })();
       expect(error).toBeInstanceOf(ServerError);
       expect(error!.messages).toEqual([]);
       expect(error!.body).toBeUndefined();
@@ -663,7 +655,7 @@ describe("429 persisting past maxAttempts", () => {
         await readBody(req);
         sendJson(res, 429, pc.rateLimitBody, { "retry-after": 0 });
       });
-      const { error } = (await open(op, { baseUrl: s.url })());
+      const { error } = await open(op, { baseUrl: s.url })();
       expect(error).toBeInstanceOf(RateLimitError);
       expect(error!.retryable).toBe(true);
       expect(s.count()).toBe(RETRY.maxAttempts);
@@ -724,12 +716,12 @@ describe("very large and endless bodies", () => {
     clients.push(client);
     forceGc();
     const heapBefore = process.memoryUsage().heapUsed;
-    let result: Result | undefined = (await client.GET("/me"));
+    let result: Result | undefined = await client.GET("/me");
     expect(result.error).toBeUndefined();
     expect((result.data as { introduction: string }).introduction.length).toBe(size);
     expect(s.count()).toBe(1);
     // Nothing of the 50 MB is retained by the client once the caller drops the result.
-    result = undefined;
+    result = undefined; // eslint-disable-line no-useless-assignment -- dropping the reference is what this test measures
     await new Promise((r) => setTimeout(r, 100)); // let the settled fetch's last references go
     forceGc();
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(16 * 1024 * 1024);

@@ -239,7 +239,9 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_name, { route, val
         outcome.urls.length !== 1 ||
         !intendedRoute(route, value, outcome.urls[0]!)
       ) {
-        wrong.push(`${JSON.stringify(value)} → ${JSON.stringify({ ...outcome, other: String(outcome.other ?? "") })}`);
+        wrong.push(
+          `${JSON.stringify(value)} → ${JSON.stringify({ ...outcome, other: outcome.other instanceof Error ? outcome.other.message : JSON.stringify(outcome.other) })}`,
+        );
       }
     }
     expect(wrong).toEqual([]);
@@ -316,7 +318,9 @@ describe("LINE WORKS API 1.0: the {apiId} server variable", () => {
       const { urls, error } = await send(apiId);
       const expected = `/${encodeURIComponent(apiId)}/message/registerBot/v4`;
       if (error || urls.length !== 1 || urls[0] !== expected || decodeURIComponent(urls[0].split("/")[1]!) !== apiId)
-        wrong.push(`${JSON.stringify(apiId)} → ${JSON.stringify(urls)} ${String(error ?? "")}`);
+        wrong.push(
+          `${JSON.stringify(apiId)} → ${JSON.stringify(urls)} ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+        );
     }
     expect(wrong).toEqual([]);
   });

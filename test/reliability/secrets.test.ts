@@ -321,7 +321,7 @@ describe("LINE (channel access token; attach with HTTP Basic or body credentials
     });
     await client.POST("/module/auth/v1/token", { body: attachBody });
     expect(api.requests.at(-1)!.headers.authorization).toBe(`Basic ${basic}`);
-    client.close();
+    await client.close();
   });
 });
 
@@ -507,7 +507,7 @@ describe("LINE WORKS 1.0 (consumer key + server token)", () => {
     });
     await client.POST("/message/registerBot/v4", { body: v1Bot as never });
     expect(api.requests.at(-1)!.headers.consumerkey).toBe(S.v1ConsumerKey);
-    client.close();
+    await client.close();
   });
 });
 

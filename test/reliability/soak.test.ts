@@ -212,7 +212,7 @@ it(`${CALLS} mixed calls with ${FAULT_RATE * 100} % injected faults all settle a
   ];
 
   async function runMany(count: number, offset: number): Promise<Outcome[]> {
-    const outcomes: Outcome[] = new Array(count);
+    const outcomes = new Array<Outcome>(count);
     let next = 0;
     const worker = async () => {
       while (next < count) {
@@ -312,9 +312,9 @@ it(`${CALLS} mixed calls with ${FAULT_RATE * 100} % injected faults all settle a
   const rssAfter = process.memoryUsage().rss;
 
   process.off("unhandledRejection", onUnhandled);
-  chatwork.close();
-  line.close();
-  lineworks.close();
+  await chatwork.close();
+  await line.close();
+  await lineworks.close();
 
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   console.log(

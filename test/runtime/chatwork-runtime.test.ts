@@ -73,7 +73,7 @@ describe("request validation", () => {
     );
     expect((error as Error).message).toContain("body.body");
     expect(server.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 
   it("rejects a non-numeric 64-bit message id, a bad account-id list and an unknown query parameter", async () => {
@@ -87,7 +87,7 @@ describe("request validation", () => {
     ];
     for (const pending of bad) await expect(pending).rejects.toBeInstanceOf(RequestValidationError);
     expect(server.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 
   it("rejects an upload over 5 MB before sending", async () => {
@@ -95,12 +95,12 @@ describe("request validation", () => {
     const client = createChatworkClient({ token: TOKEN, baseUrl: server.url });
     const file = new File([new Uint8Array(5 * 1024 * 1024 + 1)], "big.bin");
     const error = await client
-      .POST("/rooms/{room_id}/files", { params: { path: { room_id: 1 } }, body: { file } as never })
+      .POST("/rooms/{room_id}/files", { params: { path: { room_id: 1 } }, body: { file } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestValidationError);
     expect((error as RequestValidationError).issues[0]).toMatchObject({ field: "body.file", rule: "maxBytes" });
     expect(server.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 });
 
@@ -118,7 +118,7 @@ describe("serialization and auth", () => {
     expect(sent!.headers["x-chatworktoken"]).toBe(TOKEN);
     expect(new URLSearchParams(sent!.body).get("body")).toBe("[To:1] こんにちは & bye");
     expect(sent!.url).toBe("/rooms/42/messages");
-    client.close();
+    await client.close();
   });
 
   it("sends the file upload as multipart with the file name", async () => {
@@ -127,12 +127,12 @@ describe("serialization and auth", () => {
     const file = new File(["hello"], "見積書.txt", { type: "text/plain" });
     const { data } = await client.POST("/rooms/{room_id}/files", {
       params: { path: { room_id: 1 } },
-      body: { file, message: "資料です" } as never,
+      body: { file, message: "資料です" },
     });
     expect(data).toEqual({ file_id: 7 });
     expect(server.received[0]!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(server.received[0]!.body).toContain("hello");
-    client.close();
+    await client.close();
   });
 
   it("uses Bearer for an OAuth access token", async () => {
@@ -140,7 +140,7 @@ describe("serialization and auth", () => {
     const client = createChatworkClient({ accessToken: () => "oauth-access", baseUrl: server.url });
     await client.GET("/me");
     expect(server.received[0]!.headers.authorization).toBe("Bearer oauth-access");
-    client.close();
+    await client.close();
   });
 });
 
@@ -167,7 +167,7 @@ describe("error mapping", () => {
     expect(error!.provider).toBe("chatwork");
     expect(error!.operationId).toBe("getMe");
     expectNoSecret(error);
-    client.close();
+    await client.close();
   });
 
   it("keeps an empty 401 body as no messages", async () => {
@@ -179,7 +179,7 @@ describe("error mapping", () => {
     const { error } = await client.GET("/me");
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error!.messages).toEqual([]);
-    client.close();
+    await client.close();
   });
 });
 
@@ -205,7 +205,7 @@ describe("rate limits and retries", () => {
     expect(data?.account_id).toBe(123);
     expect(server.received).toHaveLength(2);
     expect(server.received[1]!.at).toBeGreaterThanOrEqual(resetAt * 1000);
-    client.close();
+    await client.close();
   });
 
   it("retries a POST rejected with 429 (it was not processed) but never a POST that got 500", async () => {
@@ -229,7 +229,7 @@ describe("rate limits and retries", () => {
     });
     expect(failed.error).toBeInstanceOf(ServerError);
     expect(server.count("POST", "/rooms/2/")).toBe(1);
-    client.close();
+    await client.close();
   });
 
   it("retries an idempotent GET on 503 and returns RateLimitError when 429 persists past the attempts", async () => {
@@ -248,7 +248,7 @@ describe("rate limits and retries", () => {
     expect(limited.error).toBeInstanceOf(RateLimitError);
     expect(limited.error!.retryable).toBe(true);
     expect(server.count("GET", "/my/status")).toBe(3);
-    client.close();
+    await client.close();
   });
 
   it("holds calls when x-ratelimit-remaining reaches 0 until the reset time", async () => {
@@ -264,7 +264,7 @@ describe("rate limits and retries", () => {
     await client.GET("/me");
     await client.GET("/me");
     expect(server.received[1]!.at).toBeGreaterThanOrEqual(resetAt * 1000);
-    client.close();
+    await client.close();
   });
 
   it("limits posts per room (10 per 10 s documented; scaled to 2 per second here) without blocking other rooms", async () => {
@@ -282,7 +282,7 @@ describe("rate limits and retries", () => {
     const room2 = server.received.filter((r) => r.url === "/rooms/2/messages").map((r) => r.at - started);
     expect(room1.sort((a, b) => a - b)[2]).toBeGreaterThanOrEqual(900);
     expect(Math.max(...room2)).toBeLessThan(500);
-    client.close();
+    await client.close();
   });
 });
 
@@ -296,7 +296,7 @@ describe("network failures and time-outs", () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.count("POST")).toBe(1);
     expectNoSecret(error);
-    client.close();
+    await client.close();
   });
 
   it("throws NetworkError on a connection reset after the request was read, without retrying the POST", async () => {
@@ -310,7 +310,7 @@ describe("network failures and time-outs", () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect(server.count("POST")).toBe(1);
     expectNoSecret(error);
-    client.close();
+    await client.close();
   });
 
   it("a caller's AbortSignal cancels a call waiting in the limiter", async () => {
@@ -330,7 +330,7 @@ describe("network failures and time-outs", () => {
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(server.count("POST")).toBe(1);
-    client.close();
+    await client.close();
   });
 });
 

@@ -38,7 +38,7 @@ it("paginates across three pages, following next until it is absent", async () =
     "page 3/+",
   ]);
   expect(server.received.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
-  client.close();
+  await client.close();
 });
 
 it("pagination throws the typed error of a failing page", async () => {
@@ -55,7 +55,7 @@ it("pagination throws the typed error of a failing page", async () => {
     })(),
   ).rejects.toMatchObject({ status: 400, requestId: "bad-page", messages: ["Invalid start"] });
   expect(seen).toHaveLength(1);
-  client.close();
+  await client.close();
 });
 
 it("sends attach as form-urlencoded with HTTP Basic channelId:channelSecret, and Bearer elsewhere", async () => {
@@ -82,7 +82,7 @@ it("sends attach as form-urlencoded with HTTP Basic channelId:channelSecret, and
   });
   expect(released.response.headers.get("x-line-request-id")).toBe("r1");
   expect(server.received[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-  client.close();
+  await client.close();
 });
 
 it("rejects ttl above 31,536,000 s and a half-given client_id/client_secret pair before sending", async () => {
@@ -100,7 +100,7 @@ it("rejects ttl above 31,536,000 s and a half-given client_id/client_secret pair
     }),
   ).rejects.toBeInstanceOf(RequestValidationError);
   expect(server.received).toHaveLength(0);
-  client.close();
+  await client.close();
 });
 
 it("'.', '..' and '/' smuggled into a path parameter cannot change the route", async () => {
@@ -115,7 +115,7 @@ it("'.', '..' and '/' smuggled into a path parameter cannot change the route", a
   }
   await client.POST("/v2/bot/chat/{chatId}/control/release", { params: { path: { chatId: "a/../../x?y#z" } } });
   expect(server.received.map((r) => r.url)).toEqual(["/v2/bot/chat/a%2F..%2F..%2Fx%3Fy%23z/control/release"]);
-  client.close();
+  await client.close();
 });
 
 it("keeps the request id of a 500 and never retries the non-idempotent mission sticker", async () => {
@@ -134,5 +134,5 @@ it("keeps the request id of a 500 and never retries the non-idempotent mission s
   expect(error?.status).toBe(500);
   expect(error?.requestId).toBe("req-500");
   expect(server.count("POST")).toBe(1);
-  client.close();
+  await client.close();
 });

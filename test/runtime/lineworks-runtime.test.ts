@@ -98,7 +98,7 @@ describe("serviceAccountAuth", () => {
     expect(protectedHeader).toMatchObject({ alg: "RS256", typ: "JWT" });
     expect(payload).toMatchObject({ iss: "client-abc", sub: "svc.serviceaccount@example.co.jp" });
     expect(payload.exp! - payload.iat!).toBe(3600);
-    client.close();
+    await client.close();
   });
 
   it("renews the token once and resends the call when the API answers 403 UNAUTHORIZED", async () => {
@@ -127,7 +127,7 @@ describe("serviceAccountAuth", () => {
     expect(data?.contacts).toHaveLength(1);
     expect(tokenServer.received).toHaveLength(2);
     expect(api.received.map((r) => r.headers.authorization)).toEqual(["Bearer at-1", "Bearer at-2"]);
-    client.close();
+    await client.close();
   });
 
   it("does not loop when the renewed token is refused too, and keeps secrets out of every error", async () => {
@@ -153,7 +153,7 @@ describe("serviceAccountAuth", () => {
     expect(error!.code).toBe("UNAUTHORIZED");
     expect(api.received).toHaveLength(2);
     expect(secretsIn(error, [CLIENT_SECRET, "at-x", privateKey.slice(40, 80)])).toEqual([]);
-    client.close();
+    await client.close();
   });
 
   it("surfaces a refused token request as AuthenticationError without the assertion or client secret", async () => {
@@ -177,7 +177,7 @@ describe("serviceAccountAuth", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).code).toBe("invalid_grant");
     expect(secretsIn(error, [CLIENT_SECRET, assertion, privateKey.slice(40, 80)])).toEqual([]);
-    client.close();
+    await client.close();
   });
 });
 
@@ -236,7 +236,7 @@ describe("API 1.0 error codes", () => {
     expect(api.received[0]!.headers.consumerkey).toBe("ck-secret");
     expect(api.received[0]!.headers.authorization).toBe("Bearer server-token-secret");
     expect(secretsIn(error, ["ck-secret", "server-token-secret"])).toEqual([]);
-    client.close();
+    await client.close();
   });
 
   it("caps API 1.0 at 5 concurrent connections", async () => {
@@ -259,17 +259,17 @@ describe("API 1.0 error codes", () => {
     await Promise.all(Array.from({ length: 12 }, () => client.POST("/message/registerBot/v4", { body: bot as never })));
     expect(api.received).toHaveLength(12);
     expect(peak).toBe(5);
-    client.close();
+    await client.close();
   });
 });
 
 describe("documented constraints, each broken alone, are rejected before sending", () => {
   const v1Spec = loadSpec("lineworks-v1");
   const v2Spec = loadSpec("lineworks");
-  const seedBot = exampleCall(v1Spec, "registerBot").body as Record<string, any>;
-  const seedContact = exampleCall(v2Spec, "createContact").body as Record<string, any>;
+  const seedBot = exampleCall(v1Spec, "registerBot").body as Record<string, unknown>;
+  const seedContact = exampleCall(v2Spec, "createContact").body as Record<string, unknown>;
 
-  const botCases: [string, (b: Record<string, any>) => void][] = [
+  const botCases: [string, (b: Record<string, unknown>) => void][] = [
     ["name over 100 characters", (b) => (b.name = "あ".repeat(101))],
     ["an undocumented language code", (b) => (b.i18nNames = [{ language: "fr_FR", name: "Bot" }])],
     ["an http photoUrl", (b) => (b.photoUrl = "http://example.co.jp/bot.png")],
@@ -292,7 +292,7 @@ describe("documented constraints, each broken alone, are rejected before sending
     ],
     ["useDomainScope without domainIdList", (b) => ((b.useDomainScope = true), delete b.domainIdList)],
   ];
-  const contactCases: [string, (c: Record<string, any>) => void][] = [
+  const contactCases: [string, (c: Record<string, unknown>) => void][] = [
     ["memo over 4000 characters", (c) => (c.memo = "m".repeat(4001))],
     ["neither lastName nor firstName", (c) => (c.contactName = {})],
     ["neither telephones nor emails", (c) => (delete c.telephones, delete c.emails)],
@@ -315,8 +315,8 @@ describe("documented constraints, each broken alone, are rejected before sending
     expect((await v1.POST("/message/registerBot/v4", { body: seedBot as never })).error).toBeUndefined();
     expect((await v2.POST("/contacts", { body: seedContact as never })).error).toBeUndefined();
     expect(api.received).toHaveLength(2);
-    v1.close();
-    v2.close();
+    await v1.close();
+    await v2.close();
   });
 
   it.each(botCases)("registerBot: %s", async (_name, breakIt) => {
@@ -328,7 +328,7 @@ describe("documented constraints, each broken alone, are rejected before sending
       RequestValidationError,
     );
     expect(api.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 
   it.each(contactCases)("createContact: %s", async (_name, breakIt) => {
@@ -338,7 +338,7 @@ describe("documented constraints, each broken alone, are rejected before sending
     breakIt(body);
     await expect(client.POST("/contacts", { body: body as never })).rejects.toBeInstanceOf(RequestValidationError);
     expect(api.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 
   it("listContacts: count 501 and count 0", async () => {
@@ -349,7 +349,7 @@ describe("documented constraints, each broken alone, are rejected before sending
         RequestValidationError,
       );
     expect(api.received).toHaveLength(0);
-    client.close();
+    await client.close();
   });
 });
 
@@ -371,7 +371,7 @@ describe("helpers", () => {
     expect(ids).toEqual(["c-0", "c-1", "c-2"]);
     expect(api.received[1]!.url).toContain("cursor=Y3Vyc29yPTE%2BLz0%3D");
     expect(api.received[2]!.url).toContain("cursor=a%20b%26c%2Fd");
-    client.close();
+    await client.close();
   });
 
   it("uploadContactPhoto asks for the upload URL, then posts multipart Filedata to that URL's host with the Bearer token", async () => {
@@ -394,7 +394,7 @@ describe("helpers", () => {
     expect(upload.headers["content-type"]).toMatch(/^multipart\/form-data/);
     expect(upload.body).toContain('name="Filedata"; filename="hanako.png"');
     expect(upload.headers.authorization).toBe("Bearer photo-token");
-    client.close();
+    await client.close();
   });
 
   it("a client pinned to one baseUrl (e.g. a mock) sends both photo steps there", async () => {
@@ -406,7 +406,7 @@ describe("helpers", () => {
     const client = createLineWorksClient({ auth: { accessToken: "t" }, baseUrl: api.url });
     await uploadContactPhoto(client, { contactId: "c-1", file: new Blob(["x"]), fileName: "a.png" });
     expect(api.received.map((r) => r.url)).toEqual(["/contacts/c-1/photo", "/k/contact/photo/UP1"]);
-    client.close();
+    await client.close();
   });
 
   it("verifyLineWorksSignature checks X-WORKS-Signature over the raw body and never throws", () => {
@@ -438,6 +438,6 @@ describe("API 2.0 rate-limit headers", () => {
     const gap = api.received[1]!.at - api.received[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(1000);
     expect(gap).toBeLessThan(3000);
-    client.close();
+    await client.close();
   });
 });

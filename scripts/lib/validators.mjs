@@ -1,6 +1,6 @@
 // Precompiled validators (Ajv standalone, JSON Schema 2020-12): request params and bodies, JSON responses and the
 // webhook payload of one spec. Compiling at build time keeps schema compilation out of users' start-up.
-// (Ajv `docs/standalone.md`; compile cost measured in shared/reference/tooling.md §4.4.)
+// (https://ajv.js.org/standalone.html; `npm run bench` measures what compiling at run time would cost.)
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";

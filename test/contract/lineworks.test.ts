@@ -1,5 +1,5 @@
 // Every operation of both LINE WORKS specs through the clients against real Prism processes, with the calls built
-// from the specs' own examples (the seed's contact and bot included): success validated strictly against the spec,
+// from the specs' own examples (the documented contact and bot included): success validated strictly against the spec,
 // every declared error status mapped to its class with the provider's code kept.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, errorClassForStatusForTest } from "../support/error-classes.js";

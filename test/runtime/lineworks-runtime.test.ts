@@ -304,7 +304,7 @@ describe("documented constraints, each broken alone, are rejected before sending
     ["an unknown field", (c) => (c.nickname = "x")],
   ];
 
-  it("the seed examples themselves pass", async () => {
+  it("the documented examples themselves pass", async () => {
     const api = await serve((req, res) =>
       req.url.startsWith("/contacts")
         ? json(res, 201, { ...seedContact, contactId: "c1" })

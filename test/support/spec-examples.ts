@@ -1,5 +1,5 @@
 // Builds a valid call for an operation from the spec's own examples (parameter `example`, request body
-// `example` / first of `examples`), so contract tests exercise exactly the data the spec documents, seeds included.
+// `example` / first of `examples`), so contract tests exercise exactly the data the spec documents, the providers' own examples included.
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 

@@ -58,6 +58,10 @@ const PRELUDE: Record<string, string> = {
   description: "declare const description: string;",
   photoUrl: "declare const photoUrl: string;",
   managerList: "declare const managerList: string[];",
+  clientId: "declare const clientId: string;",
+  clientSecret: "declare const clientSecret: string;",
+  serviceAccount: "declare const serviceAccount: string;",
+  privateKey: "declare const privateKey: string;",
 };
 
 /** Names a block declares at its top level (imports, variables, functions, classes). */

@@ -172,7 +172,7 @@ it(`${CALLS} mixed calls with ${FAULT_RATE * 100} % injected faults all settle a
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   process.on("unhandledRejection", onUnhandled);
 
-  const common = { baseUrl: server.url, retry: RETRY, timeoutMs: 1000 };
+  const common = { baseUrl: server.url, retry: RETRY, timeoutMs: 4000 };
   const chatwork = createChatworkClient({ token: "soak-token", ...common, rateLimit: false });
   const line = createLineClient({ channelAccessToken: "soak-token", ...common });
   const lineworks = createLineWorksClient({

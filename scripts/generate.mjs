@@ -82,7 +82,7 @@ async function main() {
     );
     done();
   }
-  outputs.set("generated/registry.ts", renderRegistry(apis));
+  outputs.set("generated/registry.ts", renderRegistry(apis, root));
 
   if (check) {
     const stale = [];

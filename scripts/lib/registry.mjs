@@ -68,3 +68,30 @@ export const isProviderName = (value: string): value is ProviderName =>
   (PROVIDER_NAMES as readonly string[]).includes(value);
 `;
 }
+
+/**
+ * package.json with an `exports` entry for every provider folder that has an index.ts (`./acme` →
+ * dist/src/acme/index.js), added before the test kit's entry; entries already there are kept as they are.
+ * @param {string} root
+ * @param {string[]} apis
+ * @param {string} packageText
+ */
+export function withProviderExports(root, apis, packageText) {
+  const pkg = JSON.parse(packageText);
+  const folders = new Set(apis.map((api) => definitionModule(root, api).split("/")[2]));
+  const missing = [...folders].filter(
+    (folder) => !pkg.exports[`./${folder}`] && existsSync(path.join(root, "src", folder, "index.ts")),
+  );
+  if (!missing.length) return packageText;
+  const exports = {};
+  for (const [key, value] of Object.entries(pkg.exports)) {
+    if (key === "./testing" || key === "./package.json") for (const folder of missing.splice(0)) add(folder);
+    exports[key] = value;
+  }
+  for (const folder of missing) add(folder);
+  function add(folder) {
+    const base = `./dist/src/${folder}/index`;
+    exports[`./${folder}`] = { types: `${base}.d.ts`, import: `${base}.js`, default: `${base}.js` };
+  }
+  return JSON.stringify({ ...pkg, exports }, null, 2) + "\n";
+}

@@ -81,6 +81,16 @@ describe("a provider added as docs/adding-a-provider.md says", () => {
     expect(record.name).toBe("acme");
     expect(record.environment.map((v) => v.name)).toEqual(["ACME_TOKEN"]);
     expect(PROVIDER_NAMES as readonly string[]).not.toContain("acme");
+    // Its folder's index.ts is published as an entry point by the same run of `npm run generate`.
+    const { exports } = JSON.parse(readFileSync(path.join(copy, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+    };
+    expect(exports["./acme"]).toEqual({
+      types: "./dist/src/acme/index.d.ts",
+      import: "./dist/src/acme/index.js",
+      default: "./dist/src/acme/index.js",
+    });
+    expect(Object.keys(exports).indexOf("./acme")).toBeLessThan(Object.keys(exports).indexOf("./testing"));
   });
 
   it("type-checks in the copy: its record's name is a ProviderName there, and its client is typed by its spec", () => {

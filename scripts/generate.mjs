@@ -3,6 +3,7 @@
 // specs/<api>.yaml → redocly lint → generated/<api>.ts (openapi-typescript)
 //                                 → generated/<api>.validators.ts (ajv standalone, precompiled)
 //                                 → generated/<api>.operations.ts (operation table read by the runtime)
+//              redocly.yaml apis → generated/registry.ts, and package.json `exports` for each provider folder
 // With --check nothing is written: the run fails when a generated file differs from what the specs produce.
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -12,7 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { renderRegistry } from "./lib/registry.mjs";
+import { renderRegistry, withProviderExports } from "./lib/registry.mjs";
 import { apiNames, loadSpec, specPath } from "./lib/specs.mjs";
 import { buildOperationTable, renderOperationTable } from "./lib/operation-table.mjs";
 import { buildValidatorsModule } from "./lib/validators.mjs";
@@ -82,7 +83,9 @@ async function main() {
     );
     done();
   }
-  outputs.set("generated/registry.ts", renderRegistry(apis));
+  outputs.set("generated/registry.ts", renderRegistry(apis, root));
+  // A provider folder with an index.ts is published as its own entry point.
+  outputs.set("package.json", withProviderExports(root, apis, await readFile(path.join(root, "package.json"), "utf8")));
 
   if (check) {
     const stale = [];

@@ -6,22 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { operationTable as chatwork } from "../generated/chatwork.operations.js";
-import { operationTable as line } from "../generated/line.operations.js";
-import { operationTable as lineworks } from "../generated/lineworks.operations.js";
-import { operationTable as lineworksV1 } from "../generated/lineworks-v1.operations.js";
+import { registry, type ProviderName } from "../generated/registry.js";
 
 interface TableRow {
   path: string;
   server: { pathBelowRoot?: string | null };
 }
-
-const tables: Record<string, { operations: Record<string, TableRow> }> = {
-  chatwork,
-  line,
-  lineworks,
-  "lineworks-v1": lineworksV1,
-};
 
 /** JSON Pointer escaping of one path key (RFC 6901). */
 const pointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -31,8 +21,9 @@ export interface ServedSpec {
   remove(): void;
 }
 
-export function servedSpec(provider: string, specFile: string): ServedSpec {
-  const rows = Object.values(tables[provider]?.operations ?? {});
+export async function servedSpec(provider: ProviderName, specFile: string): Promise<ServedSpec> {
+  const table: { operations: Record<string, TableRow> } = await registry[provider].operations();
+  const rows = Object.values(table.operations);
   if (!rows.some((row) => row.server.pathBelowRoot)) return { file: specFile, remove: () => {} };
   const spec = pathToFileURL(specFile).href;
   const ref = (fragment: string) => ({ $ref: `${spec}#${fragment}` });

@@ -76,7 +76,7 @@ export async function startMockServer(provider: MockProvider, options: MockServe
   const port = options.port ?? (await freePort());
   const args = [prismEntry(), "mock", "--errors", "-h", "127.0.0.1", "-p", String(port)];
   if (options.dynamic) args.push("--dynamic");
-  const served = servedSpec(provider, specFile(provider));
+  const served = await servedSpec(provider, specFile(provider));
   args.push(served.file);
   // Prism dies with its parent, however the parent ends (a thrown error, process.exit, SIGKILL): its stdin is a pipe
   // from this process, which the OS closes when this process is gone, and the preloaded watchdog exits on its end.

@@ -3,7 +3,7 @@ import { operationTable } from "../../generated/chatwork.operations.js";
 import { operationValidators } from "../../generated/chatwork.validators.js";
 import type { Credential } from "../runtime/auth.js";
 import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
-import { describeChatworkError } from "./errors.js";
+import { definition } from "./definition.js";
 
 export interface ChatworkClientOptions extends CommonOptions {
   /** API token, sent as `x-chatworktoken`. */
@@ -26,11 +26,11 @@ export function createChatworkClient(options: ChatworkClientOptions): ChatworkCl
   }
   return createProviderClient<paths>(
     {
-      provider: "chatwork",
+      provider: definition.name,
       table: operationTable,
       validators: operationValidators,
       credentials: { apiToken: token, oauth2: accessToken },
-      describeError: describeChatworkError,
+      describeError: definition.describeError,
     },
     common,
   );

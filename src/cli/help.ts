@@ -1,6 +1,6 @@
 // Usage texts of `bizchat --help` and `bizchat <command> --help`. The environment section is generated from the
-// same table the credentials are read with, so the two cannot drift apart.
-import { ENVIRONMENT, WEBHOOK_ENVIRONMENT, type EnvVariable } from "./credentials.js";
+// providers' definition records, which the credentials are read with, so the two cannot drift apart.
+import { environmentByProvider, WEBHOOK_ENVIRONMENT, type EnvVariable } from "./credentials.js";
 import { PROVIDERS } from "./providers.js";
 
 const providers = PROVIDERS.join(" | ");
@@ -10,9 +10,19 @@ function variables(list: EnvVariable[]): string {
   return list.map((v) => `    ${v.name.padEnd(width)}  ${v.description}`).join("\n");
 }
 
-function environment(): string {
-  const sections = Object.entries(ENVIRONMENT).map(([provider, list]) => `  ${provider}:\n${variables(list)}`);
+async function environment(): Promise<string> {
+  const byProvider = await environmentByProvider();
+  const sections = byProvider.map(([provider, list]) => `  ${provider}:\n${variables(list)}`);
   return `Environment:\n${sections.join("\n")}\n  webhooks:\n${variables(WEBHOOK_ENVIRONMENT)}`;
+}
+
+/** Where a usage text lists the environment variables (they come from the records, which load on demand). */
+const ENVIRONMENT = "{{environment}}";
+
+/** The usage text of `topic`, its environment section filled in. */
+export async function helpText(topic: string): Promise<string> {
+  const text = HELP[topic]!;
+  return text.includes(ENVIRONMENT) ? text.replace(ENVIRONMENT, await environment()) : text;
 }
 
 export const HELP: Record<string, string> = {
@@ -41,7 +51,7 @@ Options:
 Results go to stdout, progress and errors to stderr.
 Exit codes: 0 success, 1 failure (API error, invalid input, invalid signature), 2 usage error.
 
-${environment()}
+${ENVIRONMENT}
 `,
   ops: `Usage: bizchat ops <provider> [--json]
 
@@ -83,7 +93,7 @@ Examples:
   bizchat call chatwork getRoom -p room_id=1 --mock --prefer code=404
   bizchat call lineworks listContacts -p count=100 | jq '.contacts[].contactName'
 
-${environment()}
+${ENVIRONMENT}
 `,
   mock: `Usage: bizchat mock <provider> [--port N] [--dynamic]
 

@@ -10,7 +10,7 @@ import { mockCommand } from "./commands/mock.js";
 import { opsCommand } from "./commands/ops.js";
 import { signWebhookCommand } from "./commands/sign-webhook.js";
 import { verifyWebhookCommand } from "./commands/verify-webhook.js";
-import { HELP } from "./help.js";
+import { HELP, helpText } from "./help.js";
 import { formatError, processIo, scrubbedIo, type CommandContext, type Io } from "./output.js";
 
 const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = {
@@ -48,10 +48,10 @@ export async function main(
       if (topic !== undefined && !HELP[topic]) throw new UsageError(`unknown command "${topic}"`);
       // Without any command the usage is an error message: stderr, exit 2.
       if (command === undefined) {
-        io.stderr(HELP.main!);
+        io.stderr(await helpText("main"));
         return 2;
       }
-      io.stdout(HELP[topic ?? "main"]!);
+      io.stdout(await helpText(topic ?? "main"));
       return 0;
     }
     if (command === "--version" || command === "-v") {

@@ -3,7 +3,7 @@ import { operationTable } from "../../generated/line.operations.js";
 import { operationValidators } from "../../generated/line.validators.js";
 import type { Credential } from "../runtime/auth.js";
 import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
-import { describeLineError } from "./errors.js";
+import { definition } from "./definition.js";
 
 export interface LineClientOptions extends CommonOptions {
   /** Channel access token, sent as Bearer on every Messaging API operation. */
@@ -29,12 +29,12 @@ export function createLineClient(options: LineClientOptions): LineClient {
   const basic = channelId !== undefined && channelSecret !== undefined ? `${channelId}:${channelSecret}` : undefined;
   return createProviderClient<paths>(
     {
-      provider: "line",
+      provider: definition.name,
       table: operationTable,
       validators: operationValidators,
       credentials: { Bearer: channelAccessToken, basicAuth: basic },
-      requestIdHeader: "x-line-request-id",
-      describeError: describeLineError,
+      requestIdHeader: definition.requestIdHeader,
+      describeError: definition.describeError,
     },
     common,
   );

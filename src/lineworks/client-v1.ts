@@ -5,7 +5,7 @@ import type { Credential } from "../runtime/auth.js";
 import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import { rateLimitForPlan } from "../runtime/plans.js";
 import { isEncodable } from "../runtime/serializers.js";
-import { v1ErrorDescriber } from "./errors.js";
+import { definition } from "./definition-v1.js";
 
 export interface LineWorksV1ClientOptions extends CommonOptions {
   /** The API ID of the tenant (the `{apiId}` of https://apis.worksmobile.com/{apiId}/…). */
@@ -44,12 +44,12 @@ export function createLineWorksV1Client(options: LineWorksV1ClientOptions): Line
   }
   return createProviderClient<paths>(
     {
-      provider: "lineworks-v1",
+      provider: definition.name,
       table: operationTable,
       validators: operationValidators,
       serverVariables: { apiId },
       credentials: { consumerKey, bearer: token },
-      describeError: v1ErrorDescriber(operationTable.errorCodes),
+      describeError: definition.describeError,
     },
     common,
   );

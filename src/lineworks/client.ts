@@ -4,7 +4,7 @@ import { operationValidators } from "../../generated/lineworks.validators.js";
 import { createProviderClient, type BizchatClient, type CommonOptions } from "../runtime/client.js";
 import { rateLimitForPlan } from "../runtime/plans.js";
 import type { TokenProvider } from "./auth.js";
-import { describeLineWorksError } from "./errors.js";
+import { definition } from "./definition.js";
 
 export interface LineWorksClientOptions extends CommonOptions {
   /** A fixed access token, or a provider that renews it: serviceAccountAuth(…) / refreshTokenAuth(…). */
@@ -44,11 +44,11 @@ export function createLineWorksClient(options: LineWorksClientOptions): LineWork
   common.rateLimit = rateLimitForPlan(operationTable, plan, common.rateLimit);
   return createProviderClient<paths>(
     {
-      provider: "lineworks",
+      provider: definition.name,
       table: operationTable,
       validators: operationValidators,
       credentials: { oauth2: provider ? () => provider.getToken() : (auth as { accessToken: string }).accessToken },
-      describeError: describeLineWorksError,
+      describeError: definition.describeError,
       ...(provider?.renewalReason ? { tokenRenewalReason: () => provider.renewalReason!() } : {}),
       ...(provider
         ? {

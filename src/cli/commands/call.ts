@@ -10,10 +10,11 @@ import type { MockProvider, MockServer } from "../../testing.js";
 import { redactUrl } from "../../runtime/redact.js";
 import { keyValue, parseOrUsage, parsePositiveInteger, readArgument, UsageError } from "../args.js";
 import { missingCredentials, readCredentials } from "../credentials.js";
-import { HELP } from "../help.js";
+import { helpText } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
-import { createClient, loadTable, loadValidators, parseProvider, type CallInit } from "../providers.js";
+import { loadTable, loadValidators, parseProvider, type CallInit } from "../providers.js";
+import type { ClosableClient } from "../../runtime/provider-record.js";
 import { callOperation } from "../../runtime/operation-call.js";
 import { printEvents } from "../verbose.js";
 
@@ -178,7 +179,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
     }),
   );
   if (values.help) {
-    io.stdout(HELP.call!);
+    io.stdout(await helpText("call"));
     return 0;
   }
   const provider = parseProvider(positionals[0], "call");
@@ -203,9 +204,9 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
   }
 
   const mock = values.mock ?? false;
-  const { credentials, supplied, secrets: found } = await readCredentials(provider, env, { mock });
+  const { createClient, supplied, secrets: found, record } = await readCredentials(provider, env, { mock });
   secrets.push(...found);
-  const missing = missingCredentials(provider, operationId, row, supplied, Boolean(baseUrl) || mock);
+  const missing = missingCredentials(record, operationId, row, supplied, Boolean(baseUrl) || mock);
   if (missing) throw new UsageError(`call: ${missing}`, "call");
 
   const validators = (await loadValidators(provider))[operationId]!;
@@ -214,7 +215,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
   const headers: Record<string, string> = {};
   if (values.prefer) headers.Prefer = values.prefer;
   let lazy: LazyMock | undefined;
-  let client: Awaited<ReturnType<typeof createClient>> | undefined;
+  let client: ClosableClient | undefined;
 
   try {
     // Unknown parameter names are reported like any other invalid input: below, with exit code 1.
@@ -225,7 +226,7 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
     if (Object.keys(headers).length) init.headers = headers;
 
     if (mock) lazy = await lazyMock(provider, log);
-    client = await createClient(provider, credentials, {
+    client = await createClient({
       ...(lazy ? { baseUrl: lazy.url } : baseUrl ? { baseUrl } : {}),
       fetch: reportingFetch(lazy, log.note),
       // One call per process: there is no window to share, so client-side limiting adds nothing. A Prefer'd mock

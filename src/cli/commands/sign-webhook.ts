@@ -5,7 +5,7 @@ import { signWebhook } from "../../runtime/webhook-signing.js";
 import { parseOrUsage, readStdin, UsageError } from "../args.js";
 import { HELP } from "../help.js";
 import type { CommandContext } from "../output.js";
-import { parseProvider } from "../providers.js";
+import { loadDefinition, parseProvider } from "../providers.js";
 
 export async function signWebhookCommand(args: string[], { io, env, secrets }: CommandContext): Promise<number> {
   const { values, positionals } = parseOrUsage("sign-webhook", () =>
@@ -23,12 +23,14 @@ export async function signWebhookCommand(args: string[], { io, env, secrets }: C
   if (positionals.length > 1)
     throw new UsageError(`sign-webhook: unexpected argument "${positionals[1]}"`, "sign-webhook");
   const provider = parseProvider(positionals[0], "sign-webhook");
+  const { webhook } = await loadDefinition(provider);
+  if (!webhook) throw new UsageError(`sign-webhook: ${provider} sends no signed webhooks`, "sign-webhook");
   const secret = values.secret ?? env.BIZCHAT_WEBHOOK_SECRET;
   if (!secret)
     throw new UsageError("sign-webhook: no secret (set BIZCHAT_WEBHOOK_SECRET or pass --secret)", "sign-webhook");
   secrets.push(secret);
   if (process.stdin.isTTY) io.stderr("reading the raw body from stdin (end with Ctrl-D)…\n");
   const body = await readStdin();
-  io.stdout(signWebhook(provider === "lineworks-v1" ? "lineworks" : provider, body, secret).signature + "\n");
+  io.stdout(signWebhook(webhook.signing, body, secret).signature + "\n");
   return 0;
 }

@@ -1,45 +1,13 @@
 // bizchat verify-webhook <provider>: checks a delivery's signature over the raw body read from stdin, with the
-// library's own verifiers (constant-time, never throwing on garbage), then sorts its events as a receiver would and
-// reports each: valid, unknown type, or the schema issues of an invalid one. The secret may come from the
+// library's own verifier that the provider's definition record names (constant-time, never throwing on garbage),
+// then sorts its events as a receiver would and reports each: valid, unknown type, or the schema issues of an
+// invalid one. The secret may come from the
 // environment so it does not have to appear on a command line.
 import { parseArgs } from "node:util";
 import { parseOrUsage, readStdin, UsageError } from "../args.js";
 import { HELP } from "../help.js";
 import type { CommandContext } from "../output.js";
-import { parseProvider, type ProviderName } from "../providers.js";
-
-type Verifier = (rawBody: Uint8Array, signature: string, secret: string) => boolean;
-/** The events of a signed delivery as a receiver gets them. */
-type Sorter = (rawBody: Uint8Array, signature: string, secret: string) => unknown[];
-
-async function verifier(provider: ProviderName): Promise<{ verify: Verifier; sort?: Sorter }> {
-  switch (provider) {
-    case "chatwork": {
-      const m = await import("../../chatwork/webhook.js");
-      return {
-        verify: m.verifyChatworkSignature,
-        sort: (body, signature, token) => [m.parseChatworkWebhook(body, { token, signature })],
-      };
-    }
-    case "line": {
-      const m = await import("../../line/webhook.js");
-      return {
-        verify: m.verifyLineSignature,
-        sort: (body, signature, channelSecret) => m.parseLineWebhook(body, { channelSecret, signature }).events,
-      };
-    }
-    case "lineworks": {
-      const m = await import("../../lineworks/webhook.js");
-      return {
-        verify: m.verifyLineWorksSignature,
-        sort: (body, signature, botSecret) => [m.parseLineWorksWebhook(body, { botSecret, signature })],
-      };
-    }
-    case "lineworks-v1":
-      // API 1.0 callbacks have no schema in the specs: the signature only.
-      return { verify: (await import("../../lineworks/webhook.js")).verifyLineWorksSignature };
-  }
-}
+import { loadDefinition, parseProvider } from "../providers.js";
 
 /** One line per event: its type and how a receiver delivers it. */
 function describeEvent(event: unknown, index: number): string {
@@ -77,6 +45,8 @@ export async function verifyWebhookCommand(args: string[], { io, env, secrets }:
   if (positionals.length > 1)
     throw new UsageError(`verify-webhook: unexpected argument "${positionals[1]}"`, "verify-webhook");
   const provider = parseProvider(positionals[0], "verify-webhook");
+  const { webhook } = await loadDefinition(provider);
+  if (!webhook) throw new UsageError(`verify-webhook: ${provider} sends no signed webhooks`, "verify-webhook");
   const secret = values.secret ?? env.BIZCHAT_WEBHOOK_SECRET;
   if (!secret)
     throw new UsageError("verify-webhook: no secret (set BIZCHAT_WEBHOOK_SECRET or pass --secret)", "verify-webhook");
@@ -90,7 +60,7 @@ export async function verifyWebhookCommand(args: string[], { io, env, secrets }:
   if (process.stdin.isTTY) io.stderr("reading the raw body from stdin (end with Ctrl-D)…\n");
 
   const body = await readStdin();
-  const { verify, sort } = await verifier(provider);
+  const { verify, sort } = await webhook.load();
   if (!verify(body, signature, secret)) {
     io.stdout("invalid\n");
     return 1;

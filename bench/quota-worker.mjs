@@ -26,8 +26,8 @@ process.on("message", (message) => {
   stopTimer = stopAt(message.stopAt);
 });
 let ready = false;
-// The limiter's refill timer is unref'd, so a process whose only work is calls held by the limiter would exit
-// mid-wait (code 13); this keeps it alive until the run ends.
+// The limiter keeps the process alive while calls wait for a refill; between rounds nothing may be pending, and the
+// worker must still be there for the next message from the bench, so this interval keeps it alive until the run ends.
 const keepAlive = setInterval(() => undefined, 1000);
 await Promise.all(
   Array.from({ length: config.concurrency }, async () => {

@@ -47,6 +47,12 @@ export interface RateLimitOptions {
   redis?: RedisRateLimitOptions;
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | null | undefined;
+}
+
 /**
  * One quota window (and/or concurrency cap). A call that finds room takes it synchronously: no timer, no
  * Bottleneck round trip, so the limiter adds no latency under quota (a plain Bottleneck job costs about 4.5 ms
@@ -54,12 +60,6 @@ export interface RateLimitOptions {
  * list; Bottleneck schedules one drain job per backlog (not one job per call), which hands each freed slot to
  * the head of the list, so a saturated bucket still runs at the provider's full rate.
  */
-interface Waiter {
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | null | undefined;
-}
-
 export class Bucket implements QuotaBucket {
   private readonly queue = new Bottleneck({ maxConcurrent: 1 });
   private readonly waiters: Waiter[] = [];

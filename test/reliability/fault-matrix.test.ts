@@ -818,7 +818,7 @@ describe("LINE WORKS service-account token endpoint faults", () => {
     expect(api.count("GET", "/contacts")).toBe(0);
   });
 
-  it("a token endpoint that never answers is bounded by timeoutMs / deadlineMs", async () => {
+  it("a token endpoint that never answers is bounded by the call's deadline (deadlineMs)", async () => {
     const api = await serve(() => undefined);
     const client = createLineWorksClient({
       auth: auth(`${api.url}/token`),

@@ -7,10 +7,11 @@ import {
   createLineWorksClient,
   createLineWorksV1Client,
   paginateContacts,
+  parseLineWorksWebhook,
   uploadBotAttachment,
   type LineWorksClient,
 } from "../src/lineworks/index.js";
-import { mockPrefer } from "../src/testing.js";
+import { mockPrefer, signWebhook } from "../src/testing.js";
 
 type Session = (baseUrl: string, log: (line: string) => void) => Promise<void>;
 
@@ -48,6 +49,17 @@ async function lineWorksBot(client: LineWorksClient, log: (line: string) => void
     if (error instanceof RequestValidationError)
       log(`a 2,001-character text rejected locally, nothing sent (${error.issues[0]?.rule ?? "invalid"})`);
   }
+  // The user taps "承認する": LINE WORKS posts a signed postback callback to the bot's URL.
+  const botSecret = "demo-bot-secret";
+  const callback = JSON.stringify({
+    type: "postback",
+    source: { userId: to.userId, domainId: 40029600 },
+    issuedTime: new Date().toISOString(),
+    data: "expense=42&action=approve",
+  });
+  const { signature } = signWebhook("lineworks", callback, botSecret);
+  const event = parseLineWorksWebhook(callback, { botSecret, signature });
+  log(`signed callback verified and parsed → ${event.type}${event.type === "postback" ? ` "${event.data}"` : ""}`);
 }
 
 export const sessions: Record<string, Session> = {

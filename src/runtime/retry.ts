@@ -4,6 +4,7 @@
 // - other POSTs: retry only what the server certainly did not process: 429 (rejected by the limiter) and a
 //   connection refused before anything was sent; never a 5xx, a reset or a time-out after sending.
 // - waits use full jitter (AWS SDK standard strategy) and honour Retry-After and the provider's reset header.
+import { setTimeout as delay } from "node:timers/promises";
 
 export interface RetryOptions {
   /** Attempts in all, including the first (default 3). */
@@ -69,19 +70,15 @@ export function retryAfterMs(headers: HeaderReader, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** Waits `ms`; an abort rejects with the signal's own reason (a TimeoutError of the deadline, the caller's reason). */
+export async function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    // node:timers/promises rejects with an AbortError of its own; the caller's reason is what callers catch.
+    if (signal?.aborted) throw signal.reason;
+    throw error;
+  }
 }
 
 /**

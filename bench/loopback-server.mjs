@@ -6,8 +6,10 @@ import { createServer } from "node:http";
 import { deref, loadSpec } from "../scripts/lib/specs.mjs";
 import { root } from "./lib.mjs";
 
+/** The operation's 200 example as JSON text; "" where the spec declares no content (LINE's acquire answers empty). */
 const example = (spec, path, method) => {
-  const content = Object.values(deref(spec, spec.paths[path][method].responses["200"]).content)[0];
+  const content = Object.values(deref(spec, spec.paths[path][method].responses["200"]).content ?? {})[0];
+  if (!content) return "";
   return JSON.stringify(content.example ?? Object.values(content.examples)[0].value);
 };
 const [line, chatwork] = await Promise.all([loadSpec(root, "line"), loadSpec(root, "chatwork")]);
@@ -32,7 +34,9 @@ const server = createServer((req, res) => {
       return res.end(JSON.stringify({ message: `no route ${req.method} ${req.url}` }));
     }
     const [, , body, provider] = route;
-    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const headers = body
+      ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+      : { "content-length": 0 };
     if (provider === "line") headers["x-line-request-id"] = "bench";
     else {
       headers["x-ratelimit-limit"] = "1000000000";

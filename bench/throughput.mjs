@@ -38,8 +38,10 @@ const base = server.url;
 chatworkApiModule.CHATWORK_URL = `${base}/v2`;
 // The floor: undici's Pool.request with one connection per caller, headers as a plain record, JSON.parse on the text.
 const pool = new Pool(base, { connections: CONCURRENCY });
+// An empty body (LINE's acquire answers 200 with none) parses to undefined, as the clients give it.
+const parseText = (text) => (text ? JSON.parse(text) : undefined);
 const rawUndici = (method, path, headers, body) =>
-  pool.request({ path, method, headers, body }).then(async (r) => JSON.parse(await r.body.text()));
+  pool.request({ path, method, headers, body }).then(async (r) => parseText(await r.body.text()));
 // An injected fetch: the same stack through its portable transport.
 const viaFetch = (input, init) => fetch(input, init);
 
@@ -122,7 +124,7 @@ const operations = [
           method: "POST",
           headers: { ...lineHeaders, "content-type": "application/json" },
           body: JSON.stringify(acquire.body),
-        }).then((r) => r.json()),
+        }).then(async (r) => parseText(await r.text())),
       "bare openapi-fetch": () =>
         bareLine.POST("/v2/bot/chat/{chatId}/control/acquire", { ...acquire, headers: lineHeaders }),
       [OURS]: () => lineLimited.POST("/v2/bot/chat/{chatId}/control/acquire", acquire),

@@ -1,5 +1,7 @@
 // The portable transport: an injected `fetch`, or the runtime's own where the Node transport is not used (Bun,
 // Deno, Cloudflare workerd). No Node API here: it must load and run on every runtime.
+import { networkErrorCode } from "./retry.js";
+import { unrefTimer } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -51,23 +53,12 @@ function attemptTimer(ms: number): AttemptTimer {
     () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
     ms,
   );
-  // Node: the timer must not keep the process alive. Elsewhere a timer is a number without unref.
-  (timer as { unref?: () => void }).unref?.();
+  unrefTimer(timer);
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 function bothSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
   return a && b ? AbortSignal.any([a, b]) : (a ?? b);
-}
-
-function failureCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**
@@ -123,7 +114,7 @@ export function createFetchSender(fetchImpl: typeof globalThis.fetch, native: bo
         if (limits.signal?.aborted) throw limits.signal.reason;
         if (timer?.signal.aborted) throw new AttemptFailure("timeout", undefined, error);
         if (error instanceof BizchatError || error instanceof AttemptFailure) throw error;
-        throw new AttemptFailure("network", failureCode(error), error);
+        throw new AttemptFailure("network", networkErrorCode(error), error);
       } finally {
         timer?.clear();
       }

@@ -35,7 +35,7 @@ import { toResult, type ParseAs, type ResultContext } from "./result.js";
 import { isNodeRuntime } from "./runtime.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import type { Sender } from "./sender.js";
-import { sendWithRetries, sentRequest, type CallState, type TransportContext } from "./transport.js";
+import { sendWithRetries, type CallState, type TransportContext } from "./transport.js";
 import type { OperationValidators } from "./validate.js";
 import type { BizchatClient } from "./client-types.js";
 import { unknownCallOptionIssues, type ParamLocation } from "./call-options.js";
@@ -332,14 +332,7 @@ export function createProviderClient<Paths extends object>(
     observed?.begin(request);
     try {
       const answer = await sendWithRetries(transport, state);
-      const result = toResult(
-        results,
-        plan,
-        answer,
-        init.parseAs ?? plan.row.parseAs,
-        sentRequest(request),
-        idempotent,
-      );
+      const result = toResult(results, plan, answer, init.parseAs ?? plan.row.parseAs, request, idempotent);
       if (result.error) recordAttempts(result.error, state.attempts);
       return result;
     } catch (error) {

@@ -1,11 +1,12 @@
 // The Node transport: each attempt goes through an undici Pool of this client (one per origin, never the global
-// dispatcher) with `dispatcher.request`, time-outs as undici's headersTimeout/bodyTimeout, the body read whole
-// inside the attempt. It does what fetch would otherwise do for us: follow redirects, ask for compression and
-// decompress, send a user-agent. Loaded with import() the first time a Node client sends, so entry points load on
-// every runtime.
+// dispatcher) with `dispatcher.dispatch` (answer-collector.ts), time-outs as undici's headersTimeout/bodyTimeout, the
+// body read whole inside the attempt. It does what fetch would otherwise do for us: follow redirects, ask for
+// compression and decompress, send a user-agent. Loaded with import() the first time a Node client sends, so entry
+// points load on every runtime.
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from "node:zlib";
-import { Pool, type Dispatcher } from "undici";
+import { Pool } from "undici";
+import { exchange, type RawAnswer, type RawHeaders } from "./answer-collector.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest, RequestBody } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -18,7 +19,6 @@ import {
   type Sender,
 } from "./sender.js";
 
-type RawHeaders = Record<string, string | string[] | undefined>;
 type Decompress = (input: InputType, options: ZlibOptions) => Promise<Buffer>;
 
 const DECOMPRESS: Record<string, Decompress> = {
@@ -65,59 +65,51 @@ class UndiciHeaders implements HeaderReader {
 }
 
 /** A body undici sends as is: strings and bytes; forms and blobs are encoded through a Response (rare: uploads). */
-async function sendable(
-  body: RequestBody | null,
-  headers: Record<string, string>,
-): Promise<string | Uint8Array | null> {
-  if (body === null || typeof body === "string" || body instanceof Uint8Array) return body;
-  const encoded = new Response(body);
-  const type = encoded.headers.get("content-type");
+function isPlainBody(body: RequestBody | null): body is string | Uint8Array | null {
+  return body === null || typeof body === "string" || body instanceof Uint8Array;
+}
+
+async function encoded(body: FormData | Blob | URLSearchParams, headers: Record<string, string>): Promise<Uint8Array> {
+  const response = new Response(body);
+  const type = response.headers.get("content-type");
   if (type && !headers["content-type"]) headers["content-type"] = type;
-  return new Uint8Array(await encoded.arrayBuffer());
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-/**
- * Collects the body, refusing more than maxResponseBytes. undici's bodyTimeout bounds the gap between two chunks;
- * a body that keeps trickling in is bounded here by the attempt's total time, checked as each chunk arrives.
- */
-function collect(data: Dispatcher.ResponseData, limits: AttemptLimits, endsAt: number): Promise<Uint8Array> {
-  const body = data.body;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const fail = (error: Error) => {
-      body.destroy();
-      reject(error);
-    };
-    body.on("data", (chunk: Buffer) => {
-      total += chunk.byteLength;
-      if (total > limits.maxResponseBytes) fail(limits.tooLarge(data.statusCode, total));
-      else if (endsAt && Date.now() > endsAt) fail(new AttemptFailure("timeout", "UND_ERR_BODY_TIMEOUT", undefined));
-      else chunks.push(chunk);
-    });
-    body.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
-    body.on("error", reject);
-  });
+/** The decompressor for a content-encoding fetch would undo, if the answer has one. */
+function decompressorOf(answer: RawAnswer): Decompress | undefined {
+  const encoding = answer.headers["content-encoding"];
+  if (typeof encoding !== "string" || answer.bytes.byteLength === 0) return undefined;
+  return DECOMPRESS[encoding.trim().toLowerCase()];
 }
 
-async function readBody(data: Dispatcher.ResponseData, limits: AttemptLimits, endsAt: number): Promise<Uint8Array> {
-  const declared = data.headers["content-length"];
+/** Decompresses a body, refusing more than maxResponseBytes. */
+async function decompressed(answer: RawAnswer, decompress: Decompress, limits: AttemptLimits): Promise<Uint8Array> {
   const max = limits.maxResponseBytes;
-  if (typeof declared === "string" && Number(declared) > max) {
-    data.body.destroy();
-    throw limits.tooLarge(data.statusCode, Number(declared));
-  }
-  const bytes = await collect(data, limits, endsAt);
-  const encoding = data.headers["content-encoding"];
-  const decompress = typeof encoding === "string" ? DECOMPRESS[encoding.trim().toLowerCase()] : undefined;
-  if (!decompress || bytes.byteLength === 0) return bytes;
   try {
-    return await decompress(bytes, { maxOutputLength: max });
+    return await decompress(answer.bytes, { maxOutputLength: max });
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw limits.tooLarge(data.statusCode, max + 1);
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw limits.tooLarge(answer.status, max + 1);
     throw error;
   }
 }
+
+/** The attempt's answer, its body decompressed; `toResponse` builds the caller's Response only when asked. */
+function answerOf(raw: RawAnswer, bytes: Uint8Array, url: string): Answer {
+  const headers = new UndiciHeaders(raw.headers);
+  const answer: Answer = {
+    status: raw.status,
+    statusText: raw.statusText,
+    headers,
+    bytes,
+    url,
+    toResponse: () => responseOf(answer, headers.toHeaders()),
+  };
+  return answer;
+}
+
+const isRedirect = (status: number, headers: RawHeaders) =>
+  REDIRECT_STATUSES.has(status) && typeof headers.location === "string";
 
 function failureOf(error: unknown, limits: AttemptLimits, timer: PreciseTimer | undefined): unknown {
   if (limits.signal?.aborted) return limits.signal.reason;
@@ -142,51 +134,34 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
     return pool;
   };
 
-  function once(
-    request: OutgoingRequest,
-    limits: AttemptLimits,
-    body: string | Uint8Array | null,
-    signal: AbortSignal | undefined,
-  ) {
-    return poolFor(request.origin).request({
-      origin: request.origin,
-      path: request.path,
-      method: request.method,
-      headers: request.headers,
-      body,
-      headersTimeout: limits.timeoutMs,
-      bodyTimeout: limits.timeoutMs,
-      signal: signal ?? null,
-    });
-  }
-
   async function send(first: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
     let request = first;
     const endsAt = limits.timeoutMs ? Date.now() + limits.timeoutMs : 0;
     const timer = limits.timeoutMs && limits.timeoutMs < PRECISE_BELOW_MS ? preciseTimer(limits.timeoutMs) : undefined;
     const signal =
       timer && limits.signal ? AbortSignal.any([limits.signal, timer.signal]) : (timer?.signal ?? limits.signal);
+    const options = { limits, endsAt, discardBody: isRedirect };
     try {
       for (let redirects = 0; ; redirects++) {
-        const body = await sendable(request.body, request.headers);
-        const data = await once(request, limits, body, signal);
-        const location = data.headers.location;
-        if (REDIRECT_STATUSES.has(data.statusCode) && typeof location === "string") {
-          await data.body.dump();
+        const body = isPlainBody(request.body) ? request.body : await encoded(request.body, request.headers);
+        const dispatch = {
+          origin: request.origin,
+          path: request.path,
+          method: request.method,
+          headers: request.headers,
+          body,
+          headersTimeout: limits.timeoutMs,
+          bodyTimeout: limits.timeoutMs,
+        };
+        const raw = await exchange(poolFor(request.origin), dispatch, options, signal);
+        if (isRedirect(raw.status, raw.headers)) {
           if (redirects === MAX_REDIRECTS) throw redirectLimitReached();
-          request = redirected(request, location, data.statusCode, limits.credentialHeaders);
+          request = redirected(request, raw.headers.location as string, raw.status, limits.credentialHeaders);
           continue;
         }
-        const bytes = await readBody(data, limits, endsAt);
-        const headers = new UndiciHeaders(data.headers);
-        const read = {
-          status: data.statusCode,
-          statusText: data.statusText,
-          headers,
-          bytes,
-          url: request.origin + request.path,
-        };
-        return { ...read, toResponse: () => responseOf(read, headers.toHeaders()) };
+        const decompress = decompressorOf(raw);
+        const bytes = decompress ? await decompressed(raw, decompress, limits) : raw.bytes;
+        return answerOf(raw, bytes, request.origin + request.path);
       }
     } catch (error) {
       throw failureOf(error, limits, timer);

@@ -2,11 +2,12 @@
 // body was read whole by the transport: it is parsed here from the bytes, checked against the spec where asked,
 // and an error status becomes an instance of the mapped ApiError class. `response` is built only when read.
 import type { ErrorDescription, ProviderDefinition } from "./client.js";
-import { errorClassForStatus, ResponseValidationError, type ApiError, type RequestLike } from "./errors.js";
+import { errorClassForStatus, ResponseValidationError, type ApiError } from "./errors.js";
 import { readRateLimitHeaders, type RateLimitHeaderSpec } from "./limiter.js";
-import type { OperationPlan } from "./prepare.js";
+import type { OperationPlan, OutgoingRequest } from "./prepare.js";
 import { mayRetryStatus } from "./retry.js";
 import type { Answer } from "./sender.js";
+import { sentRequest } from "./transport.js";
 import { validationIssues, type Validator } from "./validate.js";
 
 export type ParseAs = "json" | "text" | "blob" | "arrayBuffer" | "stream";
@@ -99,7 +100,7 @@ export function toApiError(
   plan: OperationPlan,
   answer: Answer,
   body: unknown,
-  request: RequestLike,
+  request: OutgoingRequest,
   idempotent: boolean,
   response: Response,
 ): ApiError {
@@ -119,7 +120,7 @@ export function toApiError(
     ...(Object.keys(reading).length ? { rateLimit: reading } : {}),
     // What the client itself would retry: a 429 always, a 5xx only where sending again is safe.
     retryable: mayRetryStatus(answer.status, idempotent),
-    request,
+    request: sentRequest(request),
     response,
   });
 }
@@ -130,7 +131,7 @@ export function toResult(
   plan: OperationPlan,
   answer: Answer,
   parseAs: ParseAs,
-  request: RequestLike,
+  request: OutgoingRequest,
   idempotent: boolean,
 ): CallResult {
   let response: Response | undefined;

@@ -99,27 +99,44 @@ function tooLargeError(ctx: TransportContext, operationId: string) {
 }
 
 /** Puts the current credentials on the request (in place: the request belongs to this call). */
-async function addCredentials(
+function addCredentials(
   ctx: TransportContext,
   state: CallState,
   limits: AttemptLimits,
   deadline: AbortSignal | undefined,
-): Promise<void> {
-  let auth: Record<string, string>;
+): void | Promise<void> {
   const renewal = state.observed && ctx.tokenRenewalReason?.();
+  const auth = ctx.authHeaders(state.plan);
+  // Fixed credentials are known at once: only a token that must be fetched is waited for.
+  if (!(auth instanceof Promise) && !renewal) return putCredentials(state, limits, auth);
+  return awaitCredentials(ctx, state, limits, deadline, auth, renewal);
+}
+
+function putCredentials(state: CallState, limits: AttemptLimits, auth: Record<string, string>): void {
+  for (const name in auth) state.request.headers[name.toLowerCase()] = auth[name]!;
+  if (limits.credentialHeaders.length === 0) limits.credentialHeaders = Object.keys(auth);
+}
+
+async function awaitCredentials(
+  ctx: TransportContext,
+  state: CallState,
+  limits: AttemptLimits,
+  deadline: AbortSignal | undefined,
+  pending: Record<string, string> | Promise<Record<string, string>>,
+  renewal: TokenRenewalReason | null | undefined,
+): Promise<void> {
   const renewalStartedAt = renewal ? performance.now() : 0;
+  let auth: Record<string, string>;
   try {
     // A token provider that hangs must not outlive the caller's signal or the deadline.
-    const pending = unlessAborted(ctx.authHeaders(state.plan), limits.signal);
-    auth = pending instanceof Promise ? await pending : pending;
+    auth = await unlessAborted(pending, limits.signal);
   } catch (error) {
     if (state.signal?.aborted) throw state.signal.reason;
     if (deadline?.aborted) throw deadlineError(ctx, state, " (waiting for credentials)", error, true);
     throw error;
   }
   if (renewal) state.observed!.tokenRenewal(renewal, performance.now() - renewalStartedAt);
-  for (const name in auth) state.request.headers[name.toLowerCase()] = auth[name]!;
-  if (limits.credentialHeaders.length === 0) limits.credentialHeaders = Object.keys(auth);
+  putCredentials(state, limits, auth);
 }
 
 function deadlineError(ctx: TransportContext, state: CallState, what: string, cause: unknown, retryable = false) {
@@ -158,7 +175,8 @@ function failureError(ctx: TransportContext, state: CallState, failure: AttemptF
 
 /** One attempt, holding a limiter slot for the whole exchange (body included). */
 async function sendAttempt(ctx: TransportContext, state: CallState, limits: AttemptLimits, call: LimitedCall) {
-  const sender = await ctx.sender();
+  const loading = ctx.sender();
+  const sender = loading instanceof Promise ? await loading : loading;
   const exchange = () => {
     state.attempts++;
     state.observed?.attemptStart(limits.credentialHeaders);
@@ -192,7 +210,8 @@ export async function sendWithRetries(ctx: TransportContext, state: CallState): 
   const startedAt = Date.now();
   let authRetried = false;
   for (let attempt = 1; ; attempt++) {
-    await addCredentials(ctx, state, limits, deadline);
+    const crediting = addCredentials(ctx, state, limits, deadline);
+    if (crediting) await crediting;
     let answer: Answer;
     try {
       answer = await sendAttempt(ctx, state, limits, call);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NetworkError, TimeoutError } from "../../src/index.js";
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
+import { createNodeSender } from "../../src/runtime/node-sender.js";
 import { USER_AGENT } from "../../src/runtime/version.js";
 import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
 
@@ -223,6 +224,58 @@ describe("Node transport only", () => {
   });
 });
 
+describe("Node transport's sender", () => {
+  const limits = () => ({
+    timeoutMs: 30_000,
+    maxResponseBytes: 1024,
+    signal: undefined as AbortSignal | undefined,
+    credentialHeaders: [],
+    tooLarge: (status: number, bytes: number) => new Error(`too large: ${status} ${bytes}`),
+  });
+  const get = (url: string, p: string) => ({ method: "GET", origin: url, path: p, headers: {}, body: null });
+
+  it("an AbortSignal cancels a request still queued for a connection, and it is never sent", async () => {
+    const s = await serve((req, res) => {
+      if (req.url === "/slow") setTimeout(() => json(res, 200, me), 300);
+      else json(res, 200, me);
+    });
+    const sender = createNodeSender({ connections: 1 });
+    try {
+      const slow = sender.send(get(s.url, "/slow"), limits());
+      const controller = new AbortController();
+      const queued = sender.send(get(s.url, "/queued"), { ...limits(), signal: controller.signal });
+      setTimeout(() => controller.abort(new Error("stop queued")), 50);
+      const started = Date.now();
+      await expect(queued).rejects.toThrow("stop queued");
+      expect(Date.now() - started).toBeLessThan(250); // not held until the busy connection frees up
+      expect((await slow).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(s.received.map((r) => r.url)).toEqual(["/slow"]);
+    } finally {
+      await sender.close();
+    }
+  });
+
+  it("an interim 1xx answer is skipped: the final answer's status, headers and body come back", async () => {
+    const server = createServer((_req, res) => {
+      res.writeEarlyHints({ link: "</style.css>; rel=preload" });
+      json(res, 200, me);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sender = createNodeSender();
+    try {
+      const answer = await sender.send(get(url, "/me"), limits());
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-type")).toMatch(/json/);
+      expect(JSON.parse(new TextDecoder().decode(answer.bytes))).toEqual(me);
+    } finally {
+      await sender.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("which transport", () => {
   it("Node without an injected fetch uses undici; a runtime that only looks like Node (Deno, Bun) uses its fetch", async () => {
     const s = await serve((_req, res) => json(res, 200, me));
@@ -250,9 +303,14 @@ describe("which transport", () => {
 
 it("undici is loaded only by the Node transport, and that only through import() on first use", () => {
   const dir = "src/runtime";
+  // The Node transport's own files: node-sender.ts, and the dispatch handler only it imports.
+  const nodeTransport = ["node-sender.ts", "answer-collector.ts"];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     const text = readFileSync(path.join(dir, file), "utf8");
-    if (file !== "node-sender.ts") expect(text, file).not.toMatch(/from "undici"|from "node:zlib"/);
+    if (!nodeTransport.includes(file)) {
+      expect(text, file).not.toMatch(/from "undici"|from "node:zlib"/);
+      expect(text, file).not.toMatch(/"\.\/answer-collector\.js"/);
+    }
     expect(text, file).not.toMatch(/^import[^;]*"\.\/node-sender\.js"/m);
   }
   expect(readFileSync(path.join(dir, "client.ts"), "utf8")).toContain('import("./node-sender.js")');

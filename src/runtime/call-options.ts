@@ -22,18 +22,19 @@ function unknownKeyIssue(location: string, field: string, key: string, allowed: 
  * send nothing and pass.
  */
 export function unknownCallOptionIssues(options: object, paramLocations: readonly ParamLocation[]): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  // for…in rather than Object.entries: this runs on every call, and the options are small literals.
+  // for…in rather than Object.entries, and no array unless a key is wrong: this runs on every call.
+  let issues: ValidationIssue[] | undefined;
   const given = options as Record<string, unknown>;
   for (const key in given) {
     if (given[key] !== undefined && !CALL_OPTION_KEYS.includes(key))
-      issues.push(unknownKeyIssue("options", key, key, CALL_OPTION_KEYS));
+      (issues ??= []).push(unknownKeyIssue("options", key, key, CALL_OPTION_KEYS));
   }
   const params = given.params as Record<string, unknown> | null | undefined;
-  if (params === null || typeof params !== "object") return issues;
-  for (const key in params) {
-    if (params[key] !== undefined && !(paramLocations as readonly string[]).includes(key))
-      issues.push(unknownKeyIssue("params", `params.${key}`, key, paramLocations));
+  if (params !== null && typeof params === "object") {
+    for (const key in params) {
+      if (params[key] !== undefined && !(paramLocations as readonly string[]).includes(key))
+        (issues ??= []).push(unknownKeyIssue("params", `params.${key}`, key, paramLocations));
+    }
   }
-  return issues;
+  return issues ?? [];
 }

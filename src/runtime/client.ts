@@ -294,18 +294,21 @@ export function createProviderClient<Paths extends object>(
     serverVariables: definition.serverVariables,
     acceptEncoding: useNode,
   };
-  const plans = new Map<string, OperationPlan>();
+  // One map of plans per method, looked up by the path template: no key string is built per call.
+  const plans = new Map<string, Map<string, OperationPlan>>();
 
   /** The operation's plan, made on its first call. */
   function planFor(method: string, path: string): OperationPlan {
-    const key = `${method} ${path}`;
-    let plan = plans.get(key);
+    let byPath = plans.get(method);
+    const plan = byPath?.get(path);
     if (plan) return plan;
+    const key = `${method} ${path}`;
     const operationId = table.index[key];
     if (!operationId) throw new BizchatError(`${key} is not an operation of the ${provider} spec`, { provider });
-    plan = prepare(operationId, table.operations[operationId]!, definition.validators[operationId]!, planContext);
-    plans.set(key, plan);
-    return plan;
+    if (!byPath) plans.set(method, (byPath = new Map<string, OperationPlan>()));
+    const made = prepare(operationId, table.operations[operationId]!, definition.validators[operationId]!, planContext);
+    byPath.set(path, made);
+    return made;
   }
 
   async function send(plan: OperationPlan, init: CallInit, observed: ObservedCall | undefined) {

@@ -277,32 +277,33 @@ export class RateLimiter {
     return window ?? slots ?? new Bucket(spec);
   }
 
-  private bucketsFor(call: LimitedCall): QuotaBucket[] {
-    const result: QuotaBucket[] = [];
-    for (const name of call.classes) {
-      const spec = this.classes[name];
-      if (!spec) continue;
-      const key = this.bucketKey(name, call);
-      let bucket = this.buckets.get(key);
-      if (!bucket) {
-        if (this.redisLink) {
-          const pending = this.redisBucket(key, spec);
-          // Until the link is open, later calls share the same pending bucket.
-          const placeholder = new PendingBucket(pending);
-          this.buckets.set(key, placeholder);
-          void pending.then(
-            (ready) => this.buckets.get(key) === placeholder && this.buckets.set(key, ready),
-            () => this.buckets.delete(key),
-          );
-          bucket = placeholder;
-        } else {
-          bucket = new Bucket(spec);
-          this.buckets.set(key, bucket);
-        }
-      }
-      result.push(bucket);
+  /** The bucket of one class and key, made on first use (a placeholder while a Redis link opens). */
+  private bucketFor(name: string, spec: RateLimitClass, call: LimitedCall): QuotaBucket {
+    const key = this.bucketKey(name, call);
+    const bucket = this.buckets.get(key);
+    if (bucket) return bucket;
+    if (!this.redisLink) {
+      const local = new Bucket(spec);
+      this.buckets.set(key, local);
+      return local;
     }
-    return result;
+    const pending = this.redisBucket(key, spec);
+    // Until the link is open, later calls share the same pending bucket.
+    const placeholder = new PendingBucket(pending);
+    this.buckets.set(key, placeholder);
+    void pending.then(
+      (ready) => this.buckets.get(key) === placeholder && this.buckets.set(key, ready),
+      () => this.buckets.delete(key),
+    );
+    return placeholder;
+  }
+
+  /** The call's buckets, one per class in order: looked up on its first attempt, reused by retries and resyncs. */
+  private bucketsOf(call: LimitedCall): (QuotaBucket | null)[] {
+    return (call.buckets ??= call.classes.map((name) => {
+      const spec = this.classes[name];
+      return spec ? this.bucketFor(name, spec, call) : null;
+    }));
   }
 
   private unavailable(call: LimitedCall, cause: unknown): never {
@@ -316,28 +317,57 @@ export class RateLimiter {
 
   /**
    * Runs `task` once every bucket of the call has room; waiting ends early when the caller's signal aborts.
-   * `onWait` hears of each bucket the call has to wait in (for the client's `rateLimitWait` event).
+   * `onWait` hears of each bucket the call has to wait in (for the client's `rateLimitWait` event). Under quota
+   * every bucket lets the call in at once, and `task` starts in the same tick.
    */
-  async schedule<T>(call: LimitedCall, task: () => Promise<T>, onWait?: (wait: LimiterWait) => void): Promise<T> {
+  schedule<T>(call: LimitedCall, task: () => Promise<T>, onWait?: (wait: LimiterWait) => void): Promise<T> {
+    const buckets = this.bucketsOf(call);
     const releases: (() => void)[] = [];
-    try {
-      for (const candidate of this.bucketsFor(call)) {
-        const bucket =
-          candidate instanceof PendingBucket
-            ? await candidate.ready.catch((error) => this.unavailable(call, error))
-            : candidate;
-        const entered = bucket.enter(call);
-        if (typeof entered !== "function" && onWait) onWait(this.waitIn(bucket, call));
-        releases.push(typeof entered === "function" ? entered : await entered);
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i];
+      if (!bucket) continue;
+      let entered: ReturnType<QuotaBucket["enter"]> | undefined;
+      try {
+        entered = bucket instanceof PendingBucket ? undefined : bucket.enter(call);
+      } catch (error) {
+        releaseAll(releases);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an aborted signal's own reason
+        return Promise.reject(error);
       }
-      return await task();
-    } finally {
-      for (const release of releases) release();
+      if (typeof entered !== "function") return this.scheduleAfterWait(call, task, onWait, i, entered, releases);
+      releases.push(entered);
     }
+    return runReleasing(task, releases);
   }
 
-  private waitIn(bucket: QuotaBucket, call: LimitedCall): LimiterWait {
-    const limitClass = call.classes.find((name) => this.buckets.get(this.bucketKey(name, call)) === bucket) ?? "";
+  /** The rest of `schedule` once a bucket made the call wait: from bucket `index` on, one after another. */
+  private async scheduleAfterWait<T>(
+    call: LimitedCall,
+    task: () => Promise<T>,
+    onWait: ((wait: LimiterWait) => void) | undefined,
+    index: number,
+    waiting: Promise<() => void> | undefined,
+    releases: (() => void)[],
+  ): Promise<T> {
+    const buckets = call.buckets!;
+    try {
+      for (let i = index; i < buckets.length; i++) {
+        let bucket = buckets[i];
+        if (!bucket) continue;
+        if (bucket instanceof PendingBucket)
+          bucket = buckets[i] = await bucket.ready.catch((error) => this.unavailable(call, error));
+        const entered = i === index && waiting ? waiting : bucket.enter(call);
+        if (typeof entered !== "function" && onWait) onWait(this.waitIn(bucket, call.classes[i]!, call));
+        releases.push(typeof entered === "function" ? entered : await entered);
+      }
+    } catch (error) {
+      releaseAll(releases);
+      throw error;
+    }
+    return runReleasing(task, releases);
+  }
+
+  private waitIn(bucket: QuotaBucket, limitClass: string, call: LimitedCall): LimiterWait {
     const expectedWaitMs = bucket instanceof Bucket ? bucket.expectedWaitMs(Date.now()) : undefined;
     return { limitClass, key: this.bucketKey(limitClass, call), expectedWaitMs };
   }
@@ -354,11 +384,12 @@ export class RateLimiter {
     now = Date.now(),
   ): void {
     const headerClass = call.classes.find((name) => this.classes[name]?.limit !== undefined);
-    for (const name of call.classes) {
-      const bucket = this.classes[name] && this.buckets.get(this.bucketKey(name, call));
+    const buckets = this.bucketsOf(call);
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i];
       if (!bucket || bucket instanceof PendingBucket) continue;
       if (status === 429) bucket.exhausted(retryAt ?? now + 1000);
-      else if (name === headerClass) bucket.resync(reading, now);
+      else if (call.classes[i] === headerClass) bucket.resync(reading, now);
     }
   }
 
@@ -374,6 +405,25 @@ export class RateLimiter {
     clearTimeout(timer);
     link.close();
   }
+}
+
+function releaseAll(releases: readonly (() => void)[]): void {
+  for (const release of releases) release();
+}
+
+/** Starts `task` and gives the slots back when it settles, whichever way. */
+function runReleasing<T>(task: () => Promise<T>, releases: readonly (() => void)[]): Promise<T> {
+  if (!releases.length) return task();
+  let running: Promise<T>;
+  try {
+    running = task();
+  } catch (error) {
+    releaseAll(releases);
+    throw error;
+  }
+  const release = () => releaseAll(releases);
+  running.then(release, release);
+  return running;
 }
 
 /** A class with both a quota and a concurrency cap: a slot first, then a token. */

@@ -13,6 +13,8 @@ export interface LimitedCall {
   classes: readonly string[];
   pathParams: Record<string, unknown>;
   signal?: AbortSignal | null;
+  /** The bucket of each class, in order (null: no quota for it), looked up once per call by the limiter. */
+  buckets?: (QuotaBucket | null)[];
 }
 
 export interface HeaderReading {

@@ -31,6 +31,7 @@ export interface CallParams {
  */
 export function unsafePathIssues(path: Record<string, unknown> | undefined): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  if (path === undefined) return issues;
   for (const name in path) {
     const value = path[name];
     if (value === undefined) continue;
@@ -66,11 +67,12 @@ function bodyIssues(operation: ValidatedOperation, body: unknown): ValidationIss
       ? [{ location: "body", field: "body", pointer: "", rule: "required", params: {}, message: "is required" }]
       : [];
   }
-  return [
-    ...validationIssues(operation.validators.body!, body, "body", false, spec.invalidMessages),
-    ...binaryPartIssues(body, spec.binaryFields),
-  ];
+  const schema = validationIssues(operation.validators.body!, body, "body", false, spec.invalidMessages);
+  const binary = binaryPartIssues(body, spec.binaryFields);
+  return binary.length ? [...schema, ...binary] : schema;
 }
+
+const NO_PARAMS: CallParams = Object.freeze({});
 
 /** Throws RequestValidationError (nothing is sent) when the call breaks the spec or would change the route. */
 export function validateCall(
@@ -82,7 +84,8 @@ export function validateCall(
   const unsafe = unsafePathIssues(params?.path);
   if (unsafe.length) throw new RequestValidationError(operation.operationId, operation.provider, unsafe);
   if (!checkSchema) return;
-  const issues = validationIssues(operation.validators.params, params ?? {}, "params", true);
-  if (operation.requestBody) issues.push(...bodyIssues(operation, body));
-  if (issues.length) throw new RequestValidationError(operation.operationId, operation.provider, issues);
+  const paramIssues = validationIssues(operation.validators.params, params ?? NO_PARAMS, "params", true);
+  const bodyProblems = bodyIssues(operation, body);
+  if (paramIssues.length || bodyProblems.length)
+    throw new RequestValidationError(operation.operationId, operation.provider, [...paramIssues, ...bodyProblems]);
 }

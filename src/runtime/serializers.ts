@@ -53,7 +53,8 @@ export function toMultipart(body: Record<string, unknown>): FormData {
 export function binaryPartIssues(body: unknown, binaryFields: Record<string, number | null>): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (!body || typeof body !== "object") return issues;
-  for (const [field, maxBytes] of Object.entries(binaryFields)) {
+  for (const field in binaryFields) {
+    const maxBytes = binaryFields[field]!;
     const value = (body as Record<string, unknown>)[field];
     if (value === undefined) continue;
     const base = { location: "body", field: `body.${field}`, pointer: `/${field}` };

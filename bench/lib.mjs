@@ -44,9 +44,9 @@ export async function throughput(call, { seconds = SECONDS, concurrency = 16 } =
       }
     }),
   );
-  const rps = done / ((performance.now() - started) / 1000);
+  const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { rps, cpu: (used.user + used.system) / done };
+  return { rps: done / (ms / 1000), cpu: (used.user + used.system) / done, ms };
 }
 
 /** Median time of one call, calls made one after another. */
@@ -61,23 +61,50 @@ export async function sequentialLatency(call, n = 200) {
 }
 
 /**
+ * Throughput of several contenders measured together: the round's `seconds` per contender are cut into `slices`
+ * short runs, taken in turn (A, B, C, A, B, C, …), and each contender's calls, time and CPU are summed over its
+ * slices. Load from elsewhere on a shared machine changes within seconds; taken this close together, the
+ * contenders meet the same load, and their ratios keep to what the clients cost.
+ */
+export async function interleavedThroughput(contenders, { seconds = SECONDS, slices = 6, concurrency = 16 } = {}) {
+  const names = Object.keys(contenders);
+  const sums = Object.fromEntries(names.map((n) => [n, { done: 0, ms: 0, cpu: 0 }]));
+  for (let s = 0; s < slices; s++) {
+    for (const name of names) {
+      const { rps, cpu, ms } = await throughput(contenders[name], { seconds: seconds / slices, concurrency });
+      const done = (rps * ms) / 1000;
+      sums[name].done += done;
+      sums[name].ms += ms;
+      sums[name].cpu += cpu * done;
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => [n, { rps: sums[n].done / (sums[n].ms / 1000), cpu: sums[n].cpu / sums[n].done }]),
+  );
+}
+
+/**
  * Measures several contenders side by side: every round runs each of them once (the starting one rotates, so
  * none always follows the same neighbour), and each figure is then min/median/max over the rounds. A measure
- * returns a number, or an object of named numbers.
+ * returns a number, or an object of named numbers. A `together` measure takes all the contenders at once (in
+ * the round's order) and returns each one's figures, e.g. interleavedThroughput.
  */
-export async function compare(contenders, measures, rounds = ROUNDS) {
+export async function compare(contenders, measures, rounds = ROUNDS, together = {}) {
   const names = Object.keys(contenders);
   for (const name of names) for (let i = 0; i < 200; i++) await contenders[name](); // warm-up (JIT, connections)
   const samples = Object.fromEntries(names.map((n) => [n, {}]));
+  const record = (name, m, value) => {
+    for (const [k, v] of Object.entries(typeof value === "number" ? { [m]: value } : value))
+      (samples[name][k] ??= []).push(v);
+  };
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(i + r) % names.length];
-      for (const [m, measure] of Object.entries(measures)) {
-        const value = await measure(contenders[name]);
-        for (const [k, v] of Object.entries(typeof value === "number" ? { [m]: value } : value))
-          (samples[name][k] ??= []).push(v);
-      }
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const [m, measure] of Object.entries(together)) {
+      const values = await measure(Object.fromEntries(order.map((name) => [name, contenders[name]])));
+      for (const name of order) record(name, m, values[name]);
     }
+    for (const name of order)
+      for (const [m, measure] of Object.entries(measures)) record(name, m, await measure(contenders[name]));
   }
   // `values` keeps the samples in round order, for ratios taken round by round.
   return Object.fromEntries(

@@ -1,7 +1,7 @@
 // The portable transport: an injected `fetch`, or the runtime's own where the Node transport is not used (Bun,
 // Deno, Cloudflare workerd). No Node API here: it must load and run on every runtime.
 import { networkErrorCode } from "./retry.js";
-import { unrefTimer } from "./timers.js";
+import { abortAfter } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -38,24 +38,8 @@ async function readWhole(response: Response, limits: AttemptLimits): Promise<Uin
   return concatBytes(chunks, total);
 }
 
-interface AttemptTimer {
-  signal: AbortSignal;
-  clear(): void;
-}
-
-/**
- * A signal aborted with a "TimeoutError" DOMException (as AbortSignal.timeout gives) by a timer cleared as soon as
- * the attempt is over: AbortSignal.timeout costs more per call and leaves its timer pending until it fires.
- */
-function attemptTimer(ms: number): AttemptTimer {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    ms,
-  );
-  unrefTimer(timer);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
+/** Aborts like AbortSignal.timeout: with a "TimeoutError" DOMException. */
+const timeoutReason = () => new DOMException("The operation was aborted due to timeout", "TimeoutError");
 
 function bothSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
   return a && b ? AbortSignal.any([a, b]) : (a ?? b);
@@ -85,7 +69,7 @@ function fetchOnce(
 export function createFetchSender(fetchImpl: typeof globalThis.fetch, native: boolean): Sender {
   return {
     async send(first: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
-      const timer = limits.timeoutMs ? attemptTimer(limits.timeoutMs) : undefined;
+      const timer = limits.timeoutMs ? abortAfter(limits.timeoutMs, timeoutReason) : undefined;
       const signal = bothSignals(limits.signal, timer?.signal);
       try {
         // Redirects are followed here ("manual"), not by fetch: fetch drops only `authorization` when a redirect

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from "node:zlib";
 import { Pool } from "undici";
 import { exchange, type RawAnswer, type RawHeaders } from "./answer-collector.js";
+import { abortAfter, type AbortTimer } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest, RequestBody } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -35,17 +36,7 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
  */
 const PRECISE_BELOW_MS = 5_000;
 
-interface PreciseTimer {
-  signal: AbortSignal;
-  clear(): void;
-}
-
-function preciseTimer(ms: number): PreciseTimer {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new AttemptFailure("timeout", undefined, undefined)), ms);
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
+const attemptTimedOut = () => new AttemptFailure("timeout", undefined, undefined);
 
 class UndiciHeaders implements HeaderReader {
   constructor(readonly raw: RawHeaders) {}
@@ -111,7 +102,7 @@ function answerOf(raw: RawAnswer, bytes: Uint8Array, url: string): Answer {
 const isRedirect = (status: number, headers: RawHeaders) =>
   REDIRECT_STATUSES.has(status) && typeof headers.location === "string";
 
-function failureOf(error: unknown, limits: AttemptLimits, timer: PreciseTimer | undefined): unknown {
+function failureOf(error: unknown, limits: AttemptLimits, timer: AbortTimer | undefined): unknown {
   if (limits.signal?.aborted) return limits.signal.reason;
   if (timer?.signal.aborted) return timer.signal.reason;
   if (error instanceof AttemptFailure) return error;
@@ -137,7 +128,10 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
   async function send(first: OutgoingRequest, limits: AttemptLimits): Promise<Answer> {
     let request = first;
     const endsAt = limits.timeoutMs ? Date.now() + limits.timeoutMs : 0;
-    const timer = limits.timeoutMs && limits.timeoutMs < PRECISE_BELOW_MS ? preciseTimer(limits.timeoutMs) : undefined;
+    const timer =
+      limits.timeoutMs && limits.timeoutMs < PRECISE_BELOW_MS
+        ? abortAfter(limits.timeoutMs, attemptTimedOut)
+        : undefined;
     const signal =
       timer && limits.signal ? AbortSignal.any([limits.signal, timer.signal]) : (timer?.signal ?? limits.signal);
     const options = { limits, endsAt, discardBody: isRedirect };

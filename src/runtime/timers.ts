@@ -5,3 +5,19 @@
 export function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void } | null)?.unref?.();
 }
+
+export interface AbortTimer {
+  signal: AbortSignal;
+  clear(): void;
+}
+
+/**
+ * A signal aborted with `reason()` after `ms`, by a timer that never keeps the process alive and is cleared as soon
+ * as the attempt is over: AbortSignal.timeout costs more per call and leaves its timer pending until it fires.
+ */
+export function abortAfter(ms: number, reason: () => unknown): AbortTimer {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(reason()), ms);
+  unrefTimer(timer);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}

@@ -174,9 +174,20 @@ function failureError(ctx: TransportContext, state: CallState, failure: AttemptF
 }
 
 /** One attempt, holding a limiter slot for the whole exchange (body included). */
-async function sendAttempt(ctx: TransportContext, state: CallState, limits: AttemptLimits, call: LimitedCall) {
+function sendAttempt(ctx: TransportContext, state: CallState, limits: AttemptLimits, call: LimitedCall) {
   const loading = ctx.sender();
-  const sender = loading instanceof Promise ? await loading : loading;
+  // The Node sender is imported on the first call; afterwards it is at hand and the attempt starts in this tick.
+  if (loading instanceof Promise) return loading.then((sender) => attemptWith(sender, ctx, state, limits, call));
+  return attemptWith(loading, ctx, state, limits, call);
+}
+
+function attemptWith(
+  sender: Sender,
+  ctx: TransportContext,
+  state: CallState,
+  limits: AttemptLimits,
+  call: LimitedCall,
+): Promise<Answer> {
   const exchange = () => {
     state.attempts++;
     state.observed?.attemptStart(limits.credentialHeaders);

@@ -62,7 +62,7 @@ export async function sequentialLatency(call, n = 200) {
 
 /**
  * Throughput of several contenders measured together: the round's `seconds` per contender are cut into `slices`
- * short runs, taken in turn (A, B, C, A, B, C, …), and each contender's calls, time and CPU are summed over its
+ * short runs, taken in turn (A, B, C, then C, B, A, …), and each contender's calls, time and CPU are summed over its
  * slices. Load from elsewhere on a shared machine changes within seconds; taken this close together, the
  * contenders meet the same load, and their ratios keep to what the clients cost.
  */
@@ -70,7 +70,8 @@ export async function interleavedThroughput(contenders, { seconds = SECONDS, sli
   const names = Object.keys(contenders);
   const sums = Object.fromEntries(names.map((n) => [n, { done: 0, ms: 0, cpu: 0 }]));
   for (let s = 0; s < slices; s++) {
-    for (const name of names) {
+    // Every other pass runs backwards, so no contender always follows the same one (and inherits its garbage).
+    for (const name of s % 2 ? [...names].reverse() : names) {
       const { rps, cpu, ms } = await throughput(contenders[name], { seconds: seconds / slices, concurrency });
       const done = (rps * ms) / 1000;
       sums[name].done += done;

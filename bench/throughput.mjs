@@ -187,7 +187,7 @@ const CPU_TARGET = 1.5;
 
 let md = `## 1. Request throughput and latency\n\n`;
 md += `${CONCURRENCY} concurrent callers for ${SECONDS} s per contender and round (req/s, and the client process's CPU time per call, which other load on the machine disturbs less), `;
-md += `taken as 6 slices of ${((SECONDS / 6) * 1000).toFixed(0)} ms in turn (contender A, B, C, …, then A again), so that every contender meets the same load from elsewhere on the machine; then 200 sequential calls (median ms per call); `;
+md += `taken as 6 slices of ${((SECONDS / 6) * 1000).toFixed(0)} ms in turn (contenders A, B, C, …, then back from the last to A, and so on), so that every contender meets the same load from elsewhere on the machine; then 200 sequential calls (median ms per call); `;
 md += `${ROUNDS} rounds, the starting contender rotating. One loopback server in another process answers every client `;
 md += `with the spec's 200 example. "bizchat full stack" = request validation, auth, error mapping, retry policy (default 3 attempts), `;
 md += `per-attempt time-out (\`timeoutMs\` 30 s: undici's headersTimeout/bodyTimeout), bodies read whole inside the attempt, and the `;

@@ -26,9 +26,6 @@ process.on("message", (message) => {
   stopTimer = stopAt(message.stopAt);
 });
 let ready = false;
-// The limiter keeps the process alive while calls wait for a refill; between rounds nothing may be pending, and the
-// worker must still be there for the next message from the bench, so this interval keeps it alive until the run ends.
-const keepAlive = setInterval(() => undefined, 1000);
 await Promise.all(
   Array.from({ length: config.concurrency }, async () => {
     while (!stop.aborted) {
@@ -49,7 +46,6 @@ await Promise.all(
     }
   }),
 );
-clearInterval(keepAlive);
 clearTimeout(stopTimer);
 await client.close();
 process.stdout.write(JSON.stringify(outcome) + "\n");

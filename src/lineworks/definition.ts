@@ -7,15 +7,48 @@ import {
   readVariable,
   secretsIn,
   type Env,
+  type EnvironmentOptions,
   type ProviderRecord,
 } from "../runtime/provider-record.js";
 import type { LineWorksClientOptions } from "./client.js";
 import { describeLineWorksError } from "./errors.js";
 
+/** What the service account asks the token for when the caller names no operation's scopes. */
+const FALLBACK_SCOPE = "contact";
+
+/**
+ * The scopes of the token request: LINEWORKS_SCOPE when set, else the scopes the operation's spec asks of `oauth2`
+ * (e.g. `bot.message` to send a bot message, `contact` for the contacts API). Each Bot API page lists the scopes
+ * its operation accepts (https://developers.worksmobile.com/en/docs/bot-api); a token without one is refused 403.
+ */
+function tokenScope(env: Env, scopes: EnvironmentOptions["scopes"]): string {
+  const fromSpec = scopes?.oauth2?.join(" ");
+  return readVariable(env, "LINEWORKS_SCOPE") ?? (fromSpec || FALLBACK_SCOPE);
+}
+
+/**
+ * LINEWORKS_TOKEN_URL, checked: the token request carries the client secret, so it goes over https, or over http
+ * only to this machine (a local test server).
+ */
+function tokenUrl(env: Env): string | undefined {
+  const value = readVariable(env, "LINEWORKS_TOKEN_URL");
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`LINEWORKS_TOKEN_URL must be an absolute URL, got "${value}"`);
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
+    throw new Error(`LINEWORKS_TOKEN_URL must be https (http only to localhost), got "${value}"`);
+  return value;
+}
+
 /** The `auth` option from the environment: a fixed token, the service account set, or (for a mock) a dummy. */
 async function lineWorksAuth(
   env: Env,
-  mock: boolean,
+  { mock, scopes }: EnvironmentOptions,
   supplied: Set<string>,
   secrets: string[],
 ): Promise<LineWorksClientOptions["auth"]> {
@@ -38,6 +71,7 @@ async function lineWorksAuth(
       ? await readFile(privateKey.slice(1), "utf8")
       : privateKey.replace(/\\n/g, "\n");
     secrets.push(pem);
+    const url = tokenUrl(env);
     const { serviceAccountAuth } = await import("./auth.js");
     supplied.add("oauth2");
     return serviceAccountAuth({
@@ -45,7 +79,8 @@ async function lineWorksAuth(
       clientSecret,
       serviceAccount,
       privateKey: pem,
-      scope: readVariable(env, "LINEWORKS_SCOPE") ?? "contact",
+      scope: tokenScope(env, scopes),
+      ...(url ? { tokenUrl: url } : {}),
     });
   }
   if (mock) {
@@ -71,7 +106,16 @@ export const definition: ProviderRecord = {
       description: "service account auth: PKCS#8 PEM text, or @path to the PEM file",
       secret: true,
     },
-    { name: "LINEWORKS_SCOPE", description: 'service account auth: scopes (default "contact")', secret: false },
+    {
+      name: "LINEWORKS_SCOPE",
+      description: "service account auth: scopes to request (default: those the operation's spec names first)",
+      secret: false,
+    },
+    {
+      name: "LINEWORKS_TOKEN_URL",
+      description: "service account auth: token endpoint (default https://auth.worksmobile.com/oauth2/v2.0/token)",
+      secret: false,
+    },
   ],
   schemeVariables: { oauth2: "LINEWORKS_ACCESS_TOKEN (or the LINEWORKS_CLIENT_ID … service account set)" },
   describeError: describeLineWorksError,
@@ -86,10 +130,10 @@ export const definition: ProviderRecord = {
       };
     },
   },
-  async fromEnvironment(env, { mock }) {
+  async fromEnvironment(env, options) {
     const supplied = new Set<string>();
     const secrets = secretsIn(this, env);
-    const auth = await lineWorksAuth(env, mock, supplied, secrets);
+    const auth = await lineWorksAuth(env, options, supplied, secrets);
     return {
       supplied,
       secrets,

@@ -10,6 +10,7 @@ import {
   type EnvironmentOptions,
   type ProviderRecord,
 } from "../runtime/provider-record.js";
+import { redactUrl } from "../runtime/redact.js";
 import type { LineWorksClientOptions } from "./client.js";
 import { describeLineWorksError } from "./errors.js";
 
@@ -37,11 +38,11 @@ function tokenUrl(env: Env): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`LINEWORKS_TOKEN_URL must be an absolute URL, got "${value}"`);
+    throw new Error("LINEWORKS_TOKEN_URL must be an absolute URL");
   }
   const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
-    throw new Error(`LINEWORKS_TOKEN_URL must be https (http only to localhost), got "${value}"`);
+    throw new Error(`LINEWORKS_TOKEN_URL must be https (http only to localhost), got ${redactUrl(value)}`);
   return value;
 }
 

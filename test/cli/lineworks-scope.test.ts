@@ -173,11 +173,14 @@ describe("call lineworks with a service account: the token asks for the operatio
     expectNoSecret(r);
   });
 
-  it("LINEWORKS_TOKEN_URL over plain http to another host is refused before any request", async () => {
+  it("LINEWORKS_TOKEN_URL over plain http to another host is refused before any request, its password unprinted", async () => {
     const [tokensBefore, apiBefore] = [tokens.received.length, api.received.length];
-    const r = await call("deleteBot", ["botId=2000001"], { LINEWORKS_TOKEN_URL: "http://auth.example.com/token" });
+    const r = await call("deleteBot", ["botId=2000001"], {
+      LINEWORKS_TOKEN_URL: "http://user:pw-SECRET@auth.example.com/token",
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("LINEWORKS_TOKEN_URL must be https");
+    expect(r.stderr).toContain("LINEWORKS_TOKEN_URL must be https (http only to localhost)");
+    expect(r.stderr).not.toContain("pw-SECRET");
     expect([tokens.received.length, api.received.length]).toEqual([tokensBefore, apiBefore]);
     expectNoSecret(r);
   });

@@ -204,15 +204,8 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
   }
 
   const mock = values.mock ?? false;
-  const {
-    createClient,
-    supplied,
-    secrets: found,
-    record,
-  } = await readCredentials(provider, env, {
-    mock,
-    scopes: scopesByScheme(row),
-  });
+  const scopes = scopesByScheme(row);
+  const { createClient, supplied, secrets: found, record } = await readCredentials(provider, env, { mock, scopes });
   secrets.push(...found);
   const missing = missingCredentials(record, operationId, row, supplied, Boolean(baseUrl) || mock);
   if (missing) throw new UsageError(`call: ${missing}`, "call");

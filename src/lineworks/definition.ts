@@ -7,6 +7,7 @@ import {
   readVariable,
   secretsIn,
   type Env,
+  type EnvironmentCredentials,
   type EnvironmentOptions,
   type ProviderRecord,
 } from "../runtime/provider-record.js";
@@ -22,9 +23,13 @@ const FALLBACK_SCOPE = "contact";
  * (e.g. `bot.message` to send a bot message, `contact` for the contacts API). Each Bot API page lists the scopes
  * its operation accepts (https://developers.worksmobile.com/en/docs/bot-api); a token without one is refused 403.
  */
-function tokenScope(env: Env, scopes: EnvironmentOptions["scopes"]): string {
+function tokenScope(env: Env, scopes: EnvironmentOptions["scopes"]): { scope: string; source: string } {
+  const chosen = readVariable(env, "LINEWORKS_SCOPE");
+  if (chosen) return { scope: chosen, source: "LINEWORKS_SCOPE" };
   const fromSpec = scopes?.oauth2?.join(" ");
-  return readVariable(env, "LINEWORKS_SCOPE") ?? (fromSpec || FALLBACK_SCOPE);
+  return fromSpec
+    ? { scope: fromSpec, source: "the operation's, from the spec; LINEWORKS_SCOPE overrides" }
+    : { scope: FALLBACK_SCOPE, source: "default; LINEWORKS_SCOPE overrides" };
 }
 
 /**
@@ -46,13 +51,19 @@ function tokenUrl(env: Env): string | undefined {
   return value;
 }
 
-/** The `auth` option from the environment: a fixed token, the service account set, or (for a mock) a dummy. */
+/** What the environment supplies, apart from the client. */
+type Found = Required<Omit<EnvironmentCredentials, "createClient">>;
+
+/**
+ * The `auth` option from the environment: a fixed token, the service account set, or (for a mock) a dummy. What it
+ * finds goes into `found` (the schemes supplied, the secrets to scrub, a note naming the token's scopes).
+ */
 async function lineWorksAuth(
   env: Env,
   { mock, scopes }: EnvironmentOptions,
-  supplied: Set<string>,
-  secrets: string[],
+  found: Found,
 ): Promise<LineWorksClientOptions["auth"]> {
+  const { supplied, secrets } = found;
   const accessToken = readVariable(env, "LINEWORKS_ACCESS_TOKEN");
   if (accessToken) {
     supplied.add("oauth2");
@@ -73,6 +84,8 @@ async function lineWorksAuth(
       : privateKey.replace(/\\n/g, "\n");
     secrets.push(pem);
     const url = tokenUrl(env);
+    const { scope, source } = tokenScope(env, scopes);
+    found.notes.push(`LINE WORKS service account: token scope "${scope}" (${source})`);
     const { serviceAccountAuth } = await import("./auth.js");
     supplied.add("oauth2");
     return serviceAccountAuth({
@@ -80,7 +93,7 @@ async function lineWorksAuth(
       clientSecret,
       serviceAccount,
       privateKey: pem,
-      scope: tokenScope(env, scopes),
+      scope,
       ...(url ? { tokenUrl: url } : {}),
     });
   }
@@ -132,12 +145,10 @@ export const definition: ProviderRecord = {
     },
   },
   async fromEnvironment(env, options) {
-    const supplied = new Set<string>();
-    const secrets = secretsIn(this, env);
-    const auth = await lineWorksAuth(env, options, supplied, secrets);
+    const found: Found = { supplied: new Set(), secrets: secretsIn(this, env), notes: [] };
+    const auth = await lineWorksAuth(env, options, found);
     return {
-      supplied,
-      secrets,
+      ...found,
       createClient: async (common) => (await import("./client.js")).createLineWorksClient({ ...common, auth }),
     };
   },

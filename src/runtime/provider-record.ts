@@ -30,6 +30,8 @@ export interface EnvironmentCredentials {
   supplied: Set<string>;
   /** Values to scrub from error output. */
   secrets: string[];
+  /** Lines for the CLI's progress output, e.g. the scopes a token will be asked for; never a secret. */
+  notes?: string[];
   /** Builds the provider's client with these credentials on top of `common`. */
   createClient: (common: CommonOptions) => Promise<ClosableClient>;
 }

@@ -124,6 +124,7 @@ describe("call lineworks with a service account: the token asks for the operatio
     expect(r.stderr).not.toContain("Error");
     expect(r.code).toBe(0);
     expect((await lastTokenForm()).get("scope")).toBe("bot.message");
+    expect(r.stderr).toContain(`token scope "bot.message" (the operation's, from the spec; LINEWORKS_SCOPE overrides)`);
     expect(tokens.received.at(-1)!.url).toBe("/oauth2/v2.0/token");
     const sent = api.received.at(-1)!;
     expect(sent.url).toBe(`/bots/2000001/users/${USER}/messages`);
@@ -160,6 +161,7 @@ describe("call lineworks with a service account: the token asks for the operatio
     expect(r.code).toBe(0);
     expect(tokens.received.length).toBe(before + 1);
     expect((await lastTokenForm()).get("scope")).toBe("bot bot.read");
+    expect(r.stderr).toContain(`token scope "bot bot.read" (LINEWORKS_SCOPE)`);
     expectNoSecret(r);
   });
 

@@ -205,8 +205,10 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
 
   const mock = values.mock ?? false;
   const scopes = scopesByScheme(row);
-  const { createClient, supplied, secrets: found, record } = await readCredentials(provider, env, { mock, scopes });
-  secrets.push(...found);
+  const credentials = await readCredentials(provider, env, { mock, scopes });
+  const { createClient, supplied, record } = credentials;
+  secrets.push(...credentials.secrets);
+  for (const note of credentials.notes ?? []) log.note(note);
   const missing = missingCredentials(record, operationId, row, supplied, Boolean(baseUrl) || mock);
   if (missing) throw new UsageError(`call: ${missing}`, "call");
 

@@ -25,6 +25,21 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "users.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "users.profile.me:read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -63,6 +78,21 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "users.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "users.status.me:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -105,6 +135,21 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "users.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "users.tasks.me:read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -144,6 +189,21 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "contacts.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "contacts.all:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -187,6 +247,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -244,6 +324,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -290,6 +390,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -345,6 +465,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -399,6 +539,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -446,6 +606,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.members:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -509,6 +689,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.members:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -557,6 +757,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -613,6 +833,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default",
         "roomPost"
@@ -668,6 +908,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -722,6 +982,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -770,6 +1050,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -826,6 +1126,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -875,6 +1195,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.messages:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -923,6 +1263,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.tasks:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -982,6 +1342,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.tasks:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default",
         "roomPost"
@@ -1031,6 +1411,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.tasks:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1087,6 +1487,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.tasks:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1135,6 +1555,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.files:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1192,6 +1632,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.files:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1242,6 +1702,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.files:read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1289,6 +1769,26 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:read"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1344,6 +1844,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1398,6 +1918,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1446,6 +1986,26 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "rooms.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.all:write"
+          ]
+        },
+        {
+          "oauth2": [
+            "rooms.info:write"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1486,6 +2046,21 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "contacts.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "contacts.all:read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1529,6 +2104,21 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "contacts.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "contacts.all:write"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1574,6 +2164,21 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "apiToken": []
+        },
+        {
+          "oauth2": [
+            "contacts.all:read_write"
+          ]
+        },
+        {
+          "oauth2": [
+            "contacts.all:write"
+          ]
+        }
       ],
       "rateLimit": [
         "default"

@@ -25,6 +25,11 @@ export const operationTable = {
           "Bearer"
         ]
       ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
+      ],
       "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
@@ -62,6 +67,11 @@ export const operationTable = {
         [
           "Bearer"
         ]
+      ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
       ],
       "rateLimit": [
         "default"
@@ -103,6 +113,12 @@ export const operationTable = {
         ],
         []
       ],
+      "securityScopes": [
+        {
+          "basicAuth": []
+        },
+        {}
+      ],
       "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
@@ -138,6 +154,11 @@ export const operationTable = {
         [
           "Bearer"
         ]
+      ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
       ],
       "rateLimit": [
         "default"
@@ -182,6 +203,11 @@ export const operationTable = {
           "Bearer"
         ]
       ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -221,6 +247,11 @@ export const operationTable = {
           "Bearer"
         ]
       ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -255,6 +286,11 @@ export const operationTable = {
         [
           "Bearer"
         ]
+      ],
+      "securityScopes": [
+        {
+          "Bearer": []
+        }
       ],
       "rateLimit": [
         "default"

@@ -28,6 +28,12 @@ export const operationTable = {
           "bearer"
         ]
       ],
+      "securityScopes": [
+        {
+          "consumerKey": [],
+          "bearer": []
+        }
+      ],
       "rateLimit": [
         "message",
         "connections"
@@ -67,6 +73,7 @@ export const operationTable = {
       "pathParams": [],
       "paramLocations": [],
       "security": [],
+      "securityScopes": [],
       "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,

@@ -24,6 +24,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -62,6 +74,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -104,6 +123,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -143,6 +174,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -181,6 +224,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -224,6 +274,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -262,6 +324,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -307,6 +376,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -348,6 +424,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -393,6 +481,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -430,6 +525,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -475,6 +577,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -512,6 +621,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -553,6 +669,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -598,6 +726,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -635,6 +770,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -681,6 +823,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -719,6 +868,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -759,6 +920,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -798,6 +966,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -842,6 +1022,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -880,6 +1067,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -924,6 +1118,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -966,6 +1167,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        },
+        {
+          "oauth2": [
+            "contact.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1011,6 +1224,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "contact"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1047,6 +1267,7 @@ export const operationTable = {
       "pathParams": [],
       "paramLocations": [],
       "security": [],
+      "securityScopes": [],
       "rateLimit": [],
       "idempotent": false,
       "idempotencyHeader": null,
@@ -1090,6 +1311,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1139,6 +1372,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1186,6 +1431,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "channelCreation"
       ],
@@ -1231,6 +1488,23 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1271,6 +1545,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1316,6 +1602,23 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1364,6 +1667,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1406,6 +1721,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1445,6 +1772,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1483,6 +1822,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1524,6 +1870,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1568,6 +1926,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1605,6 +1970,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1649,6 +2021,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1690,6 +2069,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1736,6 +2127,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1781,6 +2179,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1820,6 +2225,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1865,6 +2277,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1907,6 +2326,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -1953,6 +2384,13 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -1993,6 +2431,13 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2036,6 +2481,23 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2083,6 +2545,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2123,6 +2597,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2167,6 +2653,23 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2215,6 +2718,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2260,6 +2775,23 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2300,6 +2832,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2344,6 +2888,23 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2392,6 +2953,18 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2433,6 +3006,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2477,6 +3062,23 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2516,6 +3118,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2558,6 +3172,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2603,6 +3229,23 @@ export const operationTable = {
           "oauth2"
         ]
       ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot.read"
+          ]
+        }
+      ],
       "rateLimit": [
         "default"
       ],
@@ -2643,6 +3286,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"
@@ -2693,6 +3348,18 @@ export const operationTable = {
         [
           "oauth2"
         ]
+      ],
+      "securityScopes": [
+        {
+          "oauth2": [
+            "bot.message"
+          ]
+        },
+        {
+          "oauth2": [
+            "bot"
+          ]
+        }
       ],
       "rateLimit": [
         "default"

@@ -43,6 +43,11 @@ function requestBodyOf(spec, operation) {
   return { contentType, required: body.required === true, binaryFields, commaSeparated, invalidMessages };
 }
 
+/** The operation's security requirements (OAS: the operation's own list replaces the spec-wide one). */
+function securityOf(spec, operation) {
+  return operation.security ?? spec.security ?? [];
+}
+
 /** How to read a success body: JSON unless the spec's 2xx answers are only text or binary (e.g. a photo). */
 function responseParseAs(spec, operation) {
   const types = Object.entries(operation.responses ?? {})
@@ -65,7 +70,10 @@ export function buildOperationTable(spec) {
       parseAs: responseParseAs(spec, operation),
       pathParams: params.filter((p) => p.in === "path").map((p) => p.name),
       paramLocations: PARAM_LOCATIONS.filter((location) => params.some((p) => p.in === location)),
-      security: (operation.security ?? spec.security ?? []).map((requirement) => Object.keys(requirement)),
+      security: securityOf(spec, operation).map((requirement) => Object.keys(requirement)),
+      // Aligned with `security`: each requirement as the spec states it, scheme → the OAuth scopes it needs
+      // (empty for schemes without scopes), so a token can be asked for the scopes the operation needs.
+      securityScopes: securityOf(spec, operation),
       rateLimit: operation["x-bizchat-rate-limit"] ?? (spec["x-bizchat-rate-limits"] ? ["default"] : []),
       idempotent,
       idempotencyHeader: operation["x-bizchat-idempotency-header"] ?? null,

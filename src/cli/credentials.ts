@@ -4,7 +4,13 @@
 // records through the generated registry.
 import { PROVIDER_NAMES, registry } from "../../generated/registry.js";
 import type { OperationRow } from "../runtime/client.js";
-import type { EnvVariable, Env, EnvironmentCredentials, ProviderRecord } from "../runtime/provider-record.js";
+import type {
+  EnvVariable,
+  Env,
+  EnvironmentCredentials,
+  EnvironmentOptions,
+  ProviderRecord,
+} from "../runtime/provider-record.js";
 import type { ProviderName } from "./providers.js";
 
 export type { EnvVariable };
@@ -38,10 +44,22 @@ export async function environmentByProvider(): Promise<[ProviderName, EnvVariabl
 export async function readCredentials(
   provider: ProviderName,
   env: Env,
-  options: { mock: boolean },
+  options: EnvironmentOptions,
 ): Promise<EnvironmentCredentials & { record: ProviderRecord }> {
   const record = await registry[provider].definition();
   return { ...(await record.fromEnvironment(env, options)), record };
+}
+
+/**
+ * The scopes the operation asks of each security scheme: those of the first requirement naming the scheme (a
+ * service account asks its token for them, e.g. LINE WORKS `bot.message` for sendMessageToUser).
+ */
+export function scopesByScheme(row: OperationRow): Record<string, readonly string[]> {
+  const scopes: Record<string, readonly string[]> = {};
+  for (const requirement of row.securityScopes) {
+    for (const [scheme, list] of Object.entries(requirement)) scopes[scheme] ??= list;
+  }
+  return scopes;
 }
 
 /**

@@ -95,6 +95,8 @@ export interface OperationRow {
   /** The locations (path, query, header, cookie) the operation has parameters in: what `params` may hold. */
   paramLocations: readonly ParamLocation[];
   security: readonly (readonly string[])[];
+  /** Aligned with `security`: per requirement, each scheme's OAuth scopes (empty for schemes without scopes). */
+  securityScopes: readonly Readonly<Record<string, readonly string[]>>[];
   rateLimit: readonly string[];
   idempotent: boolean;
   idempotencyHeader: string | null;

@@ -30,6 +30,8 @@ export interface EnvironmentCredentials {
   supplied: Set<string>;
   /** Values to scrub from error output. */
   secrets: string[];
+  /** Lines for the CLI's progress output, e.g. the scopes a token will be asked for; never a secret. */
+  notes?: string[];
   /** Builds the provider's client with these credentials on top of `common`. */
   createClient: (common: CommonOptions) => Promise<ClosableClient>;
 }
@@ -62,7 +64,16 @@ export interface ProviderRecord {
   describeError: (body: unknown, status: number) => ErrorDescription;
   webhook?: ProviderWebhook;
   /** Reads the credentials from `env`; with `mock`, a missing one gets a dummy value the mock accepts. */
-  fromEnvironment(env: Env, options: { mock: boolean }): Promise<EnvironmentCredentials>;
+  fromEnvironment(env: Env, options: EnvironmentOptions): Promise<EnvironmentCredentials>;
+}
+
+export interface EnvironmentOptions {
+  mock: boolean;
+  /**
+   * The OAuth scopes the operation about to be called asks of each security scheme (from the first of its security
+   * requirements that names the scheme). A provider that requests its own access token asks for these.
+   */
+  scopes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A value the mock accepts for any credential: it checks that credentials are present, not what they are. */

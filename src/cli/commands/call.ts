@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { MockProvider, MockServer } from "../../testing.js";
 import { redactUrl } from "../../runtime/redact.js";
 import { keyValue, parseOrUsage, parsePositiveInteger, readArgument, UsageError } from "../args.js";
-import { missingCredentials, readCredentials } from "../credentials.js";
+import { missingCredentials, readCredentials, scopesByScheme } from "../credentials.js";
 import { helpText } from "../help.js";
 import { formatError, formatJson, progress, type CommandContext, type Io, type Progress } from "../output.js";
 import { buildParams } from "../params.js";
@@ -204,8 +204,11 @@ export async function callCommand(args: string[], { io, env, secrets }: CommandC
   }
 
   const mock = values.mock ?? false;
-  const { createClient, supplied, secrets: found, record } = await readCredentials(provider, env, { mock });
-  secrets.push(...found);
+  const scopes = scopesByScheme(row);
+  const credentials = await readCredentials(provider, env, { mock, scopes });
+  const { createClient, supplied, record } = credentials;
+  secrets.push(...credentials.secrets);
+  for (const note of credentials.notes ?? []) log.note(note);
   const missing = missingCredentials(record, operationId, row, supplied, Boolean(baseUrl) || mock);
   if (missing) throw new UsageError(`call: ${missing}`, "call");
 

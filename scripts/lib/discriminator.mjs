@@ -8,7 +8,8 @@ import { _, stringify } from "ajv/dist/2020.js";
 import discriminatorModule from "ajv/dist/vocabularies/discriminator/index.js";
 import { deref } from "./specs.mjs";
 
-const builtIn = discriminatorModule.default;
+// A CommonJS module with `exports.default`: Node puts module.exports under the default import, Vite unwraps it.
+const builtIn = discriminatorModule.default ?? discriminatorModule;
 
 /** The value of `propertyName` that picks a branch: the `const` the branch pins it to. */
 function branchValue(spec, branch, propertyName) {

@@ -207,3 +207,92 @@ describe("other request unions", () => {
     ]);
   });
 });
+
+describe("the specs and the generator", () => {
+  type Node = Record<string, unknown>;
+  const isNode = (value: unknown): value is Node => typeof value === "object" && value !== null;
+  const refTarget = (spec: Node, ref: string): unknown =>
+    ref
+      .slice(2)
+      .split("/")
+      .reduce<unknown>((node, key) => (isNode(node) ? node[key] : undefined), spec);
+  const resolve = (spec: Node, node: unknown): unknown =>
+    isNode(node) && typeof node.$ref === "string" ? resolve(spec, refTarget(spec, node.$ref)) : node;
+
+  /** The property every branch pins with a string `const`, when there is one: what tells the branches apart. */
+  function commonTag(spec: Node, branches: unknown[]): string | undefined {
+    const pinned = branches.map((branch) => {
+      const properties = (resolve(spec, branch) as Node | undefined)?.properties;
+      return Object.entries(isNode(properties) ? properties : {})
+        .filter(([, schema]) => isNode(schema) && typeof schema.const === "string")
+        .map(([name]) => name);
+    });
+    return pinned[0]?.find((name) => pinned.every((names) => names.includes(name)));
+  }
+
+  /** Every oneOf reachable from the request bodies of a spec, with where it is. */
+  function requestUnions(spec: Node): [string, Node][] {
+    const found: [string, Node][] = [];
+    const seen = new Set<unknown>();
+    const walk = (node: unknown, where: string): void => {
+      if (!isNode(node) || seen.has(node)) return;
+      seen.add(node);
+      if (typeof node.$ref === "string") return walk(refTarget(spec, node.$ref), node.$ref);
+      if (Array.isArray(node.oneOf)) found.push([where, node]);
+      for (const [key, value] of Object.entries(node)) {
+        if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}/${key}/${i}`));
+        else walk(value, `${where}/${key}`);
+      }
+    };
+    for (const [route, item] of Object.entries(spec.paths as Record<string, Record<string, Node>>)) {
+      for (const operation of Object.values(item)) walk(operation.requestBody, `${route} request body`);
+    }
+    return found;
+  }
+
+  it.each(["chatwork", "line", "lineworks", "lineworks-v1"])(
+    "%s: every request union whose branches pin one property declares it as discriminator",
+    (api) => {
+      const spec = loadSpec(api) as Node;
+      const undeclared = requestUnions(spec)
+        .filter(([, union]) => commonTag(spec, union.oneOf as unknown[]) !== undefined)
+        .filter(([, union]) => (union.discriminator as Node | undefined)?.propertyName === undefined)
+        .map(([where]) => where);
+      expect(undeclared).toEqual([]);
+    },
+  );
+
+  it("finds the LINE WORKS unions: message content, Flex containers, the seven action unions, token grants", () => {
+    const spec = loadSpec("lineworks") as Node;
+    const tags = requestUnions(spec)
+      .map(([, union]) => (union.discriminator as Node | undefined)?.propertyName)
+      .filter((tag) => tag !== undefined);
+    expect(tags.sort()).toEqual(["grant_type", ...Array<string>(9).fill("type")]);
+  });
+
+  it("the generator refuses a discriminator whose mapping disagrees with the branches' const", async () => {
+    const { validatorSchemas } = (await import(new URL("../../scripts/lib/validators.mjs", import.meta.url).href)) as {
+      validatorSchemas: (spec: unknown, options: { standalone: boolean }) => unknown;
+    };
+    const branch = (type: string) => ({ type: "object", required: ["type"], properties: { type: { const: type } } });
+    const specWith = (mapping: Record<string, string>) => ({
+      paths: {},
+      components: {
+        schemas: {
+          A: branch("a"),
+          B: branch("b"),
+          AOrB: {
+            oneOf: [{ $ref: "#/components/schemas/A" }, { $ref: "#/components/schemas/B" }],
+            discriminator: { propertyName: "type", mapping },
+          },
+        },
+      },
+    });
+    const right = { a: "#/components/schemas/A", b: "#/components/schemas/B" };
+    expect(() => validatorSchemas(specWith(right), { standalone: false })).not.toThrow();
+    expect(() => validatorSchemas(specWith({ ...right, b: "#/components/schemas/A" }), { standalone: false })).toThrow(
+      /mapping must be exactly \["a","b"\]/,
+    );
+    expect(() => validatorSchemas(specWith({ a: right.a }), { standalone: false })).toThrow(/mapping/);
+  });
+});

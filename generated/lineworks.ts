@@ -2463,10 +2463,7 @@ export interface components {
         };
         /** @description Flex bubble (<https://developers.worksmobile.com/en/docs/bot-send-flex-bubble>): blocks `header`, `hero`, `body`, `footer` built from box, button, image, icon, text, span, separator and filler components (layout as in CSS Flexbox). Component properties are not modelled (open object); the JSON of one bubble must stay within 30 KB (not checked before sending). */
         MessageFlexBubble: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "bubble";
             /**
              * @description Bubble width (default `mega`).
@@ -2495,10 +2492,7 @@ export interface components {
         };
         /** @description Flex carousel (<https://developers.worksmobile.com/en/docs/bot-send-flex-carousel>): up to 10 bubbles of the same width. The English and Korean pages allow 30 KB of JSON, the Japanese page 15 KB (<https://developers.worksmobile.com/jp/docs/bot-send-flex-carousel>); keep to the stricter 15 KB (the size is not checked before sending). */
         MessageFlexCarousel: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             type: "carousel";
             /** @description Bubbles, at most 10. */
             contents: components["schemas"]["MessageFlexBubble"][];

@@ -8,13 +8,13 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { renderRegistry, withProviderExports } from "./lib/registry.mjs";
-import { apiNames, loadSpec, specPath } from "./lib/specs.mjs";
+import { apiNames, loadSpec } from "./lib/specs.mjs";
 import { buildOperationTable, renderOperationTable } from "./lib/operation-table.mjs";
 import { buildValidatorsModule } from "./lib/validators.mjs";
 
@@ -35,6 +35,19 @@ function binaryAsBlob(schema) {
   if (!types.includes("string")) return undefined;
   if (schema.format !== "binary" && !(schema.contentMediaType && !schema.contentEncoding)) return undefined;
   return types.includes("null") ? ts.factory.createUnionTypeNode([BLOB, NULL]) : BLOB;
+}
+
+/**
+ * The spec without `discriminator` objects, for openapi-typescript: it reads one inside an allOf, or a $ref to a
+ * discriminated schema inside an allOf, as inheritance and narrows the tag to the schema's name
+ * (https://github.com/openapi-ts/openapi-typescript/issues/1690). Every branch of our unions pins the tag with
+ * `const`, which already gives each branch its literal type; the validators do compile the discriminators.
+ */
+function withoutDiscriminators(node) {
+  if (Array.isArray(node)) return node.map(withoutDiscriminators);
+  if (!node || typeof node !== "object") return node;
+  const entries = Object.entries(node).filter(([key, value]) => key !== "discriminator" || !value?.propertyName);
+  return Object.fromEntries(entries.map(([key, value]) => [key, withoutDiscriminators(value)]));
 }
 
 function step(label) {
@@ -65,7 +78,7 @@ async function main() {
     const spec = await loadSpec(root, api);
     let done = step(`${api}: types (openapi-typescript)`);
     // defaultNonNullable: false keeps a field with a documented default optional in request types.
-    const ast = await openapiTS(pathToFileURL(specPath(root, api)), {
+    const ast = await openapiTS(withoutDiscriminators(spec), {
       defaultNonNullable: false,
       transform: binaryAsBlob,
     });

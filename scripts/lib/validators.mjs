@@ -5,22 +5,28 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { deref, eachOperation, parametersOf } from "./specs.mjs";
+import { ajvDiscriminator, discriminatorForAjv } from "./discriminator.mjs";
 
-const ANNOTATIONS_ONLY = new Set(["example", "examples", "discriminator", "xml", "externalDocs"]);
+const ANNOTATIONS_ONLY = new Set(["example", "examples", "xml", "externalDocs"]);
 
-/** Drops OpenAPI-only keywords and x-* extensions, and points component refs at the shared `components` schema. */
-function clean(node) {
-  if (Array.isArray(node)) return node.map(clean);
+/**
+ * Drops OpenAPI-only keywords and x-* extensions, points component refs at the shared `components` schema and
+ * turns a `discriminator` into the form Ajv compiles (see discriminator.mjs).
+ */
+function clean(node, spec) {
+  if (Array.isArray(node)) return node.map((item) => clean(item, spec));
   if (!node || typeof node !== "object") return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
     if (ANNOTATIONS_ONLY.has(key) || key.startsWith("x-")) continue;
     if (key === "$ref" && typeof value === "string") {
       out.$ref = value.replace("#/components/schemas/", "components#/$defs/");
+    } else if (key === "discriminator") {
+      out.discriminator = discriminatorForAjv(spec, node);
     } else if (key === "properties" || key === "patternProperties" || key === "$defs") {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, clean(schema)]));
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, clean(schema, spec)]));
     } else {
-      out[key] = clean(value);
+      out[key] = clean(value, spec);
     }
   }
   return out;
@@ -69,12 +75,14 @@ export function validatorSchemas(spec, { standalone = true } = {}) {
   const ajv = new Ajv2020({
     ...(standalone ? { code: { source: true, esm: true } } : {}),
     allErrors: true,
+    discriminator: true,
     strict: true,
     strictTypes: false,
     strictTuples: false,
   });
   addFormats(ajv);
-  ajv.addSchema({ $id: "components", $defs: clean(spec.components?.schemas ?? {}) });
+  ajv.removeKeyword("discriminator").addKeyword(ajvDiscriminator);
+  ajv.addSchema({ $id: "components", $defs: clean(spec.components?.schemas ?? {}, spec) });
 
   const exportsByName = {};
   const table = {};
@@ -84,7 +92,7 @@ export function validatorSchemas(spec, { standalone = true } = {}) {
   const nameOfSchema = new Map();
   const aliases = [];
   const add = (name, schema) => {
-    const cleaned = clean(schema);
+    const cleaned = clean(schema, spec);
     const key = JSON.stringify(cleaned);
     const same = nameOfSchema.get(key);
     if (same) {

@@ -60,7 +60,7 @@ function withFieldMessages(
 function schemaIssues(validator: Validator, location: string, splitLocation: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const error of validator.errors ?? []) {
-    // Skip the umbrella errors of anyOf/oneOf/if: their branches already reported the details.
+    // Skip the umbrella errors of if/then: the `then` branch already reported the details.
     if (error.keyword === "if") continue;
     let segments = error.instancePath.split("/").slice(1).map(unescape);
     let where = location;
@@ -68,7 +68,8 @@ function schemaIssues(validator: Validator, location: string, splitLocation: boo
       where = segments[0]!;
       segments = segments.slice(1);
     }
-    const extra = (error.params.missingProperty ?? error.params.additionalProperty) as string | undefined;
+    const extra = (error.params.missingProperty ?? error.params.additionalProperty ?? discriminatorTag(error)) as
+      string | undefined;
     if (extra !== undefined) {
       if (splitLocation && !segments.length && where === location) where = extra;
       else segments.push(extra);
@@ -76,18 +77,38 @@ function schemaIssues(validator: Validator, location: string, splitLocation: boo
     const pointer = segments.length
       ? "/" + segments.map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")
       : "";
-    let message = error.message ?? error.keyword;
-    if (error.keyword === "additionalProperties") message = "is not a documented field";
-    if (error.keyword === "required") message = "is required";
-    if (error.keyword === "enum") message = `must be one of ${JSON.stringify(error.params.allowedValues)}`;
-    issues.push({
-      location: where,
-      field: [where, ...segments].join("."),
-      pointer,
-      rule: error.keyword,
-      params: error.params,
-      message,
-    });
+    issues.push({ location: where, field: [where, ...segments].join("."), pointer, ...ruleOf(error) });
   }
   return issues;
+}
+
+/** The property a failed discriminator reads (a oneOf's `discriminator` in the spec): the issue is about it. */
+function discriminatorTag(error: SchemaError): unknown {
+  return error.keyword === "discriminator" ? error.params.tag : undefined;
+}
+
+function ruleOf(error: SchemaError): Pick<ValidationIssue, "rule" | "params" | "message"> {
+  if (error.keyword === "discriminator") return discriminatorRule(error);
+  return { rule: error.keyword, params: error.params, message: messageOf(error) };
+}
+
+function messageOf({ keyword, params, message }: SchemaError): string {
+  if (keyword === "additionalProperties") return "is not a documented field";
+  if (keyword === "required") return "is required";
+  if (keyword === "enum") return `must be one of ${JSON.stringify(params.allowedValues)}`;
+  return message ?? keyword;
+}
+
+/**
+ * A union told apart by a property (OpenAPI `discriminator`) checks only the branch that property names; when it
+ * is missing or names no branch, that is the one issue, reported as `required` or `enum` with the allowed values
+ * (the generator adds them to the error). The value sent is not echoed back.
+ */
+function discriminatorRule(error: SchemaError): Pick<ValidationIssue, "rule" | "params" | "message"> {
+  const allowed = JSON.stringify(error.params.allowedValues);
+  if (error.params.tagValue === undefined) {
+    const params = { missingProperty: error.params.tag, allowedValues: error.params.allowedValues };
+    return { rule: "required", params, message: `is required, one of ${allowed}` };
+  }
+  return { rule: "enum", params: { allowedValues: error.params.allowedValues }, message: `must be one of ${allowed}` };
 }

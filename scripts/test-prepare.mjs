@@ -1,8 +1,10 @@
-// First step of `npm test`: make sure the system programs the suites need are there (redis-server, Chromium).
-// Missing ones are installed from Debian's packages when this machine can (apt-get, as root or with passwordless
-// sudo); otherwise the suites that need them are skipped by name at the end of the run, with the install hint.
-// With CI=true a program that cannot be had fails the run instead.
+// First step of `npm test`: make sure what the suites need is there. The project's dependencies: on a fresh clone
+// where `npm test` is the first command, `npm ci` runs here. The system programs the suites need (redis-server,
+// Chromium): missing ones are installed from Debian's packages when this machine can (apt-get, as root or with
+// passwordless sudo); otherwise the suites that need them are skipped by name at the end of the run, with the
+// install hint. With CI=true a program that cannot be had fails the run instead.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { SYSTEM_TOOLS, detectSystemTools, missingTools, strictCi } from "./lib/system-tools.mjs";
 
 const say = (line) => console.log(`[test-prepare] ${line}`);
@@ -39,6 +41,15 @@ function install(missing) {
   if (!run(apt.prefix, ["apt-get", ...waitForLock, "update", "-qq"])) say("apt-get update failed");
   else if (!run(apt.prefix, ["apt-get", ...waitForLock, "install", "-y", "-qq", ...packages])) {
     say("apt-get install failed");
+  }
+}
+
+// npm writes node_modules/.package-lock.json on every install: without it, nothing was installed here yet.
+if (!existsSync(new URL("../node_modules/.package-lock.json", import.meta.url))) {
+  say("the dependencies are not installed yet: running npm ci");
+  if (!run([], ["npm", "ci", "--no-audit", "--no-fund"])) {
+    say("npm ci failed");
+    process.exit(1);
   }
 }
 

@@ -1,7 +1,7 @@
 // The portable transport: an injected `fetch`, or the runtime's own where the Node transport is not used (Bun,
 // Deno, Cloudflare workerd). No Node API here: it must load and run on every runtime.
 import { networkErrorCode } from "./retry.js";
-import { abortAfter } from "./timers.js";
+import { abortAfter, bothSignals } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -40,10 +40,6 @@ async function readWhole(response: Response, limits: AttemptLimits): Promise<Uin
 
 /** Aborts like AbortSignal.timeout: with a "TimeoutError" DOMException. */
 const timeoutReason = () => new DOMException("The operation was aborted due to timeout", "TimeoutError");
-
-function bothSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
-}
 
 /**
  * One request, redirects not followed. fetch(url, init) is fetch(new Request(url, init)) (Fetch standard): the

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from "node:zlib";
 import { Pool } from "undici";
 import { exchange, type RawAnswer, type RawHeaders } from "./answer-collector.js";
-import { abortAfter, type AbortTimer } from "./timers.js";
+import { abortAfter, bothSignals, type AbortTimer } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest, RequestBody } from "./prepare.js";
 import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
@@ -132,8 +132,7 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
       limits.timeoutMs && limits.timeoutMs < PRECISE_BELOW_MS
         ? abortAfter(limits.timeoutMs, attemptTimedOut)
         : undefined;
-    const signal =
-      timer && limits.signal ? AbortSignal.any([limits.signal, timer.signal]) : (timer?.signal ?? limits.signal);
+    const signal = bothSignals(limits.signal, timer?.signal);
     const options = { limits, endsAt, discardBody: isRedirect };
     try {
       for (let redirects = 0; ; redirects++) {

@@ -17,6 +17,7 @@ import {
   type RetryOptions,
 } from "./retry.js";
 import { AttemptFailure, type Answer, type AttemptLimits, type Sender } from "./sender.js";
+import { bothSignals } from "./timers.js";
 
 /** What the transport needs of the client, fixed when the client is made. */
 export interface TransportContext {
@@ -78,10 +79,6 @@ function unlessAborted<T>(value: T | Promise<T>, signal: AbortSignal | undefined
       },
     );
   });
-}
-
-function bothSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
 }
 
 function tooLargeError(ctx: TransportContext, operationId: string) {

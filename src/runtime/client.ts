@@ -27,6 +27,7 @@ import {
   type OutgoingRequest,
   type PlanContext,
   type RequestBody,
+  type Target,
 } from "./prepare.js";
 import { middlewareCall, MiddlewareStack, type Middleware } from "./middleware.js";
 import { CallObserver, type ObservedCall } from "./observer.js";
@@ -197,20 +198,24 @@ function clientHeaders(options: CommonOptions): Record<string, string> | undefin
   return headers;
 }
 
+/** Where this call goes: a per-call baseUrl (unless the client pins one), else the plan's target. */
+function callTarget(plan: OperationPlan, init: CallInit): Target {
+  const target = init.baseUrl !== undefined && !plan.clientBaseUrl ? targetOf(init.baseUrl) : plan.target;
+  if (target) return target;
+  const missing = Object.keys(plan.row.server.variables).join(", ");
+  throw new BizchatError(`${plan.operationId}: the server variable(s) {${missing}} have no value`, {
+    provider: plan.provider,
+    operationId: plan.operationId,
+  });
+}
+
 /** The request of one call, filled in from the plan (credentials are added per attempt by the transport). */
 function buildRequest(
   plan: OperationPlan,
   init: CallInit,
+  target: Target,
   defaults: Record<string, string> | undefined,
 ): OutgoingRequest {
-  const target = init.baseUrl !== undefined && !plan.clientBaseUrl ? targetOf(init.baseUrl) : plan.target;
-  if (!target) {
-    const missing = Object.keys(plan.row.server.variables).join(", ");
-    throw new BizchatError(`${plan.operationId}: the server variable(s) {${missing}} have no value`, {
-      provider: plan.provider,
-      operationId: plan.operationId,
-    });
-  }
   const headers = plan.baseHeaders();
   let body: RequestBody | null = null;
   if (init.body !== undefined) {
@@ -317,7 +322,8 @@ export function createProviderClient<Paths extends object>(
     const unknownKeys = unknownCallOptionIssues(init, plan.row.paramLocations);
     if (unknownKeys.length) throw new RequestValidationError(plan.operationId, provider, unknownKeys);
     validateCall(plan, init.params, init.body, validateRequest);
-    const request = buildRequest(plan, init, defaultHeaders);
+    const target = callTarget(plan, init);
+    const request = buildRequest(plan, init, target, defaultHeaders);
     const idempotencyHeader = plan.row.idempotencyHeader?.toLowerCase();
     const idempotent = plan.row.idempotent || (idempotencyHeader !== undefined && idempotencyHeader in request.headers);
     const state: CallState = {
@@ -330,8 +336,7 @@ export function createProviderClient<Paths extends object>(
       observed,
     };
     if (middleware.list.length) {
-      const baseUrl =
-        request.origin + request.path.slice(0, request.path.length - plan.pathAndQuery(init.params).length);
+      const baseUrl = target.origin + target.prefix;
       state.middleware = middlewareCall(plan, init.params, baseUrl, options.fetch ?? globalThis.fetch);
     }
     observed?.begin(request);

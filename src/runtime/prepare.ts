@@ -4,7 +4,7 @@
 // encoder for the spec's media type.
 import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import type { OperationRow } from "./client.js";
-import type { Provider } from "./errors.js";
+import type { Provider, RequestLike } from "./errors.js";
 import type { CallParams, ValidatedOperation } from "./request-validation.js";
 import { operationBaseUrl } from "./base-url.js";
 import { toFormUrlEncoded, toMultipart } from "./serializers.js";
@@ -23,6 +23,11 @@ export interface OutgoingRequest {
   path: string;
   headers: Record<string, string>;
   body: RequestBody | null;
+}
+
+/** What errors report of the request actually sent (redacted by the error classes). */
+export function sentRequest(request: OutgoingRequest): RequestLike {
+  return { method: request.method, url: request.origin + request.path, headers: request.headers };
 }
 
 /** Where operations are sent: the origin and the path prefix of a base URL. */

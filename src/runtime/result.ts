@@ -4,10 +4,9 @@
 import type { ErrorDescription, ProviderDefinition } from "./client.js";
 import { errorClassForStatus, ResponseValidationError, type ApiError } from "./errors.js";
 import { readRateLimitHeaders, type RateLimitHeaderSpec } from "./limiter.js";
-import type { OperationPlan, OutgoingRequest } from "./prepare.js";
+import { sentRequest, type OperationPlan, type OutgoingRequest } from "./prepare.js";
 import { mayRetryStatus } from "./retry.js";
 import type { Answer } from "./sender.js";
-import { sentRequest } from "./transport.js";
 import { validationIssues, type Validator } from "./validate.js";
 
 export type ParseAs = "json" | "text" | "blob" | "arrayBuffer" | "stream";

@@ -1,12 +1,12 @@
 // Step 3 of a call: send it, attempt after attempt. Each attempt takes the current credentials and a limiter slot,
 // goes out through the client's sender (undici on Node, fetch elsewhere), and the retry decision says whether to
 // wait and send again. Retries live here, once per logical call; the last answer, or a typed error, comes back.
-import { NetworkError, ResponseValidationError, TimeoutError, type Provider, type RequestLike } from "./errors.js";
+import { NetworkError, ResponseValidationError, TimeoutError, type Provider } from "./errors.js";
 import type { TokenRenewalReason } from "./events.js";
 import { readRateLimitHeaders, type LimitedCall, type RateLimitHeaderSpec, type RateLimiter } from "./limiter.js";
 import { exchangeThroughMiddleware, type MiddlewareCall, type MiddlewareStack } from "./middleware.js";
 import type { ObservedCall } from "./observer.js";
-import type { OperationPlan, OutgoingRequest } from "./prepare.js";
+import { sentRequest, type OperationPlan, type OutgoingRequest } from "./prepare.js";
 import {
   mayRetryNetworkError,
   retryAfterMs,
@@ -53,11 +53,6 @@ export interface CallState {
   observed?: ObservedCall | undefined;
   /** Set when the client has middleware: what its callbacks get besides the request. */
   middleware?: MiddlewareCall | undefined;
-}
-
-/** What errors report of the request actually sent (redacted by the error classes). */
-export function sentRequest(request: OutgoingRequest): RequestLike {
-  return { method: request.method, url: request.origin + request.path, headers: request.headers };
 }
 
 /** Waits for `value` unless `signal` aborts first (then rejects with the signal's reason). */

@@ -4,6 +4,7 @@
 // the caller's signal, the attempt's total time and maxResponseBytes end the exchange wherever it is.
 // Handler API: https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler
 import type { Dispatcher } from "undici";
+import { isRedirect } from "./redirect.js";
 import { AttemptFailure, type AttemptLimits } from "./sender.js";
 
 export type RawHeaders = Record<string, string | string[] | undefined>;
@@ -13,7 +14,7 @@ export interface RawAnswer {
   status: number;
   statusText: string;
   headers: RawHeaders;
-  /** The body as received (still compressed); empty when `discardBody` was asked for. */
+  /** The body as received (still compressed); empty for a redirect, whose body is read to the end and dropped. */
   bytes: Uint8Array;
 }
 
@@ -21,8 +22,6 @@ export interface ExchangeOptions {
   limits: AttemptLimits;
   /** Date.now() after which the attempt has taken too long (0: no limit). */
   endsAt: number;
-  /** Keep no body bytes for these statuses (a redirect's body is read to the end and dropped, as fetch does). */
-  discardBody(status: number, headers: RawHeaders): boolean;
 }
 
 type Settle = { resolve(answer: RawAnswer): void; reject(reason: unknown): void };
@@ -65,7 +64,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.status = status;
     this.statusText = statusText ?? "";
     this.headers = headers;
-    this.keep = !this.options.discardBody(status, headers);
+    this.keep = !isRedirect(status, headers.location); // read to the end and dropped, as fetch does
     const declared = headers["content-length"];
     const max = this.options.limits.maxResponseBytes;
     if (typeof declared === "string" && Number(declared) > max)

@@ -4,7 +4,7 @@ import { networkErrorCode } from "./retry.js";
 import { abortAfter, bothSignals } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest } from "./prepare.js";
-import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
+import { MAX_REDIRECTS, isRedirect, redirected, redirectLimitReached } from "./redirect.js";
 import { AttemptFailure, concatBytes, responseOf, type Answer, type AttemptLimits, type Sender } from "./sender.js";
 
 const NO_BYTES = new Uint8Array(0);
@@ -74,7 +74,7 @@ export function createFetchSender(fetchImpl: typeof globalThis.fetch, native: bo
           const url = request.origin + request.path;
           const response = await fetchOnce(fetchImpl, native, url, request, signal);
           const location = response.headers.get("location");
-          if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+          if (isRedirect(response.status, location)) {
             await response.body?.cancel();
             if (redirects === MAX_REDIRECTS) throw redirectLimitReached();
             request = redirected(request, location, response.status, limits.credentialHeaders);

@@ -10,7 +10,7 @@ import { exchange, type RawAnswer, type RawHeaders } from "./answer-collector.js
 import { abortAfter, bothSignals, type AbortTimer } from "./timers.js";
 import { BizchatError } from "./errors.js";
 import type { OutgoingRequest, RequestBody } from "./prepare.js";
-import { MAX_REDIRECTS, REDIRECT_STATUSES, redirected, redirectLimitReached } from "./redirect.js";
+import { MAX_REDIRECTS, isRedirect, redirected, redirectLimitReached } from "./redirect.js";
 import {
   AttemptFailure,
   responseOf,
@@ -99,9 +99,6 @@ function answerOf(raw: RawAnswer, bytes: Uint8Array, url: string): Answer {
   return answer;
 }
 
-const isRedirect = (status: number, headers: RawHeaders) =>
-  REDIRECT_STATUSES.has(status) && typeof headers.location === "string";
-
 function failureOf(error: unknown, limits: AttemptLimits, timer: AbortTimer | undefined): unknown {
   if (limits.signal?.aborted) return limits.signal.reason;
   if (timer?.signal.aborted) return timer.signal.reason;
@@ -133,7 +130,7 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
         ? abortAfter(limits.timeoutMs, attemptTimedOut)
         : undefined;
     const signal = bothSignals(limits.signal, timer?.signal);
-    const options = { limits, endsAt, discardBody: isRedirect };
+    const options = { limits, endsAt };
     try {
       for (let redirects = 0; ; redirects++) {
         const body = isPlainBody(request.body) ? request.body : await encoded(request.body, request.headers);
@@ -147,9 +144,10 @@ export function createNodeSender(options: NodeSenderOptions = {}): Sender {
           bodyTimeout: limits.timeoutMs,
         };
         const raw = await exchange(poolFor(request.origin), dispatch, options, signal);
-        if (isRedirect(raw.status, raw.headers)) {
+        const location = raw.headers.location;
+        if (isRedirect(raw.status, location)) {
           if (redirects === MAX_REDIRECTS) throw redirectLimitReached();
-          request = redirected(request, raw.headers.location as string, raw.status, limits.credentialHeaders);
+          request = redirected(request, location, raw.status, limits.credentialHeaders);
           continue;
         }
         const decompress = decompressorOf(raw);

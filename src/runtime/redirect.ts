@@ -7,7 +7,12 @@ import type { OutgoingRequest } from "./prepare.js";
 
 /** The Fetch standard's redirect limit. */
 export const MAX_REDIRECTS = 20;
-export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** An answer fetch would follow: a redirect status with a `location` to go to. */
+export function isRedirect(status: number, location: unknown): location is string {
+  return REDIRECT_STATUSES.has(status) && typeof location === "string";
+}
 /** Headers that describe a request body, dropped when a redirect turns the request into a GET. */
 const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
 

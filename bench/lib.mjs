@@ -46,7 +46,8 @@ export async function throughput(call, { seconds = SECONDS, concurrency = 16 } =
   );
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { rps: done / (ms / 1000), cpu: (used.user + used.system) / done, ms };
+  const cpuMicros = used.user + used.system;
+  return { rps: done / (ms / 1000), cpu: cpuMicros / done, done, ms, cpuMicros };
 }
 
 /** Median time of one call, calls made one after another. */
@@ -68,19 +69,16 @@ export async function sequentialLatency(call, n = 200) {
  */
 export async function interleavedThroughput(contenders, { seconds = SECONDS, slices = 6, concurrency = 16 } = {}) {
   const names = Object.keys(contenders);
-  const sums = Object.fromEntries(names.map((n) => [n, { done: 0, ms: 0, cpu: 0 }]));
+  const sums = Object.fromEntries(names.map((n) => [n, { done: 0, ms: 0, cpuMicros: 0 }]));
   for (let s = 0; s < slices; s++) {
     // Every other pass runs backwards, so no contender always follows the same one (and inherits its garbage).
     for (const name of s % 2 ? [...names].reverse() : names) {
-      const { rps, cpu, ms } = await throughput(contenders[name], { seconds: seconds / slices, concurrency });
-      const done = (rps * ms) / 1000;
-      sums[name].done += done;
-      sums[name].ms += ms;
-      sums[name].cpu += cpu * done;
+      const slice = await throughput(contenders[name], { seconds: seconds / slices, concurrency });
+      for (const key of ["done", "ms", "cpuMicros"]) sums[name][key] += slice[key];
     }
   }
   return Object.fromEntries(
-    names.map((n) => [n, { rps: sums[n].done / (sums[n].ms / 1000), cpu: sums[n].cpu / sums[n].done }]),
+    names.map((n) => [n, { rps: sums[n].done / (sums[n].ms / 1000), cpu: sums[n].cpuMicros / sums[n].done }]),
   );
 }
 

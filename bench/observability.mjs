@@ -92,7 +92,10 @@ const data = [];
 for (const op of operations) {
   console.log(`  ${op.label} …`);
   const results = await compare(op.contenders, {
-    throughput: (call) => throughput(call, { concurrency: CONCURRENCY }),
+    throughput: async (call) => {
+      const { rps, cpu } = await throughput(call, { concurrency: CONCURRENCY });
+      return { rps, cpu };
+    },
   });
   const off = results[OFF];
   md += `### ${op.label}\n\n| client | req/s | client CPU µs per call | CPU µs added per call | CPU vs off | req/s vs off |\n|---|---|---|---|---|---|\n`;

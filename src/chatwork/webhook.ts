@@ -6,10 +6,8 @@ import { webhookPayload, webhookValidators } from "../../generated/chatwork.vali
 import { WebhookVerificationError } from "../runtime/errors.js";
 import { validationIssues, type Validator } from "../runtime/validate.js";
 import {
-  classify,
-  fieldOf,
+  classifyByType,
   enforceStrict,
-  validatorFor,
   type InvalidWebhookEvent,
   type UnknownWebhookEvent,
   type WebhookValidation,
@@ -87,15 +85,10 @@ export function parseChatworkWebhook(rawBody: RawBody, options: ParseChatworkWeb
   const payload = parseJson(rawBody);
   if (payload === undefined)
     throw new WebhookVerificationError("chatwork", "json", "Chatwork webhook body is not valid JSON");
-  const type = fieldOf(payload, "webhook_event_type");
-  const validator = validatorFor(validators, type);
   // A body without a usable `webhook_event_type` is checked against the whole union, so it reports why.
-  const issues = validator
-    ? validationIssues(validator, payload, "body")
-    : typeof type === "string"
-      ? undefined
-      : validationIssues(webhookPayload as Validator, payload, "body");
-  const event = classify<ChatworkWebhookPayload>({ type: type ?? "", event: payload, issues }) as ChatworkWebhookEvent;
+  const event = classifyByType<ChatworkWebhookPayload>(validators, payload, "webhook_event_type", () =>
+    validationIssues(webhookPayload as Validator, payload, "body"),
+  ) as ChatworkWebhookEvent;
   enforceStrict("chatwork", "Chatwork webhook payload", options.validate, [event]);
   return event;
 }

@@ -4,12 +4,10 @@
 import type { components } from "../../generated/lineworks.js";
 import { webhookValidators } from "../../generated/lineworks.validators.js";
 import { WebhookVerificationError } from "../runtime/errors.js";
-import { validationIssues, type Validator } from "../runtime/validate.js";
+import type { Validator } from "../runtime/validate.js";
 import {
-  classify,
-  fieldOf,
+  classifyByType,
   enforceStrict,
-  validatorFor,
   type InvalidWebhookEvent,
   type UnknownWebhookEvent,
   type WebhookValidation,
@@ -72,23 +70,9 @@ export function parseLineWorksWebhook(rawBody: RawBody, options: ParseLineWorksW
   const payload = parseJson(rawBody);
   if (payload === undefined)
     throw new WebhookVerificationError("lineworks", "json", "LINE WORKS callback body is not valid JSON");
-  const type = fieldOf(payload, "type");
-  const validator = validatorFor(validators, type);
-  const issues = validator
-    ? validationIssues(validator, payload, "body")
-    : typeof type === "string"
-      ? undefined
-      : [
-          {
-            location: "body",
-            field: "body.type",
-            pointer: "/type",
-            rule: "type",
-            params: {},
-            message: "must be string",
-          },
-        ];
-  const event = classify<LineWorksKnownEvent>({ type: type ?? "", event: payload, issues });
+  const event = classifyByType<LineWorksKnownEvent>(validators, payload, "type", () => [
+    { location: "body", field: "body.type", pointer: "/type", rule: "type", params: {}, message: "must be string" },
+  ]);
   enforceStrict("lineworks", "LINE WORKS callback", options.validate, [event]);
   return event;
 }

@@ -63,6 +63,26 @@ export function classify<Known>({
   return event as Known;
 }
 
+/**
+ * Sorts a one-event delivery by its `typeKey` field (Chatwork, LINE WORKS): a known type checked against its schema,
+ * an unknown type as `unknown`, and a body whose type is missing or not text as `invalid` with `untypedIssues()`.
+ */
+export function classifyByType<Known>(
+  validators: Record<string, Validator>,
+  payload: unknown,
+  typeKey: string,
+  untypedIssues: () => ValidationIssue[],
+): Known | UnknownWebhookEvent | InvalidWebhookEvent {
+  const type = fieldOf(payload, typeKey);
+  const validator = validatorFor(validators, type);
+  const issues = validator
+    ? validationIssues(validator, payload, "body")
+    : typeof type === "string"
+      ? undefined
+      : untypedIssues();
+  return classify<Known>({ type: type ?? "", event: payload, issues });
+}
+
 /** Issues of `data` against `validator`, with the field names rebased from `from` to `to` (batch positions). */
 export function rebasedIssues(validator: Validator, data: unknown, from: string, to: string): ValidationIssue[] {
   const fromPointer = "/" + from.split(".").slice(1).join("/");

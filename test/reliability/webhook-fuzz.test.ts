@@ -11,6 +11,7 @@ import { parseLineWebhook, verifyLineSignature } from "../../src/line/index.js";
 import { verifyLineWorksSignature } from "../../src/lineworks/index.js";
 import { signaturesMatch } from "../../src/runtime/webhooks.js";
 import { prng } from "../support/prng.js";
+import { chatworkMessageCreated } from "../webhooks/fixtures.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 5_2026);
 const random = prng(SEED);
@@ -251,19 +252,6 @@ describe("parse…: delivers every signed JSON body, or throws WebhookVerificati
   const signCw = (b: Body) =>
     createHmac("sha256", Buffer.from(chatworkToken, "base64")).update(body64(b)).digest("base64");
   const signLine = (b: Body) => createHmac("sha256", lineSecret).update(body64(b)).digest("base64");
-  const validChatwork = {
-    webhook_setting_id: "12345",
-    webhook_event_type: "message_created",
-    webhook_event_time: 1732345678,
-    webhook_event: {
-      message_id: "1928374655918273645",
-      room_id: 322,
-      account_id: 123,
-      body: "本文",
-      send_time: 1732345678,
-      update_time: 0,
-    },
-  };
   const validLine = {
     destination: "Ud335ff95a0468833bba7810b8f0b084b",
     events: [
@@ -333,7 +321,7 @@ describe("parse…: delivers every signed JSON body, or throws WebhookVerificati
   const parsers = [
     {
       name: "parseChatworkWebhook",
-      valid: validChatwork,
+      valid: chatworkMessageCreated,
       sign: signCw,
       parse: (b: Body, signature: string | null | undefined) =>
         parseChatworkWebhook(b, { token: chatworkToken, signature }),

@@ -14,6 +14,7 @@ import { lineWebhookHandler, lineWebhookMiddleware, type LineWebhookEvent } from
 import { lineWorksWebhookMiddleware, type LineWorksCallbackEvent } from "../../src/lineworks/index.js";
 import { signWebhook } from "../../src/testing.js";
 import type { NodeRequestHandler } from "../../src/runtime/webhook-receiver.js";
+import { chatworkMessageCreated } from "./fixtures.js";
 
 const lineSecret = "8c4e2f7a9b1d3e5f6a7b8c9d0e1f2a3b";
 const chatworkToken = "c2VjcmV0LXdlYmhvb2stdG9rZW4tZm9yLXRlc3Rz";
@@ -23,19 +24,7 @@ const valid = { ...base, webhookEventId: "01J9ZK3T5Q8W2XH4N6M7R8S9TV", type: "bo
 const malformed = { ...base, webhookEventId: "01J9ZN1A2B3C4D5E6F7G8H9JKM", type: "activated" }; // no chatControl
 const unknown = { ...base, webhookEventId: "01J9ZP5Q6R7S8T9V0W1X2Y3Z4A", type: "membershipRenewed" };
 const lineBody = (...events: unknown[]) => JSON.stringify({ destination: "Ud335ff95a0468833bba7810b8f0b084b", events });
-const chatworkBody = JSON.stringify({
-  webhook_setting_id: "12345",
-  webhook_event_type: "message_created",
-  webhook_event_time: 1732345678,
-  webhook_event: {
-    message_id: "1928374655918273645",
-    room_id: 322,
-    account_id: 123,
-    body: "本文",
-    send_time: 1732345678,
-    update_time: 0,
-  },
-});
+const chatworkBody = JSON.stringify(chatworkMessageCreated);
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { parseOrUsage, readStdin, UsageError } from "../args.js";
 import { HELP } from "../help.js";
 import type { CommandContext } from "../output.js";
-import { loadDefinition, parseProvider } from "../providers.js";
+import { webhookInput } from "./webhook-input.js";
 
 /** One line per event: its type and how a receiver delivers it. */
 function describeEvent(event: unknown, index: number): string {
@@ -25,7 +25,7 @@ function report(events: unknown[]): string {
   return events.map((event, i) => describeEvent(event, i) + "\n").join("");
 }
 
-export async function verifyWebhookCommand(args: string[], { io, env, secrets }: CommandContext): Promise<number> {
+export async function verifyWebhookCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseOrUsage("verify-webhook", () =>
     parseArgs({
       args,
@@ -38,19 +38,12 @@ export async function verifyWebhookCommand(args: string[], { io, env, secrets }:
       },
     }),
   );
+  const { io, env } = context;
   if (values.help) {
     io.stdout(HELP["verify-webhook"]!);
     return 0;
   }
-  if (positionals.length > 1)
-    throw new UsageError(`verify-webhook: unexpected argument "${positionals[1]}"`, "verify-webhook");
-  const provider = parseProvider(positionals[0], "verify-webhook");
-  const { webhook } = await loadDefinition(provider);
-  if (!webhook) throw new UsageError(`verify-webhook: ${provider} sends no signed webhooks`, "verify-webhook");
-  const secret = values.secret ?? env.BIZCHAT_WEBHOOK_SECRET;
-  if (!secret)
-    throw new UsageError("verify-webhook: no secret (set BIZCHAT_WEBHOOK_SECRET or pass --secret)", "verify-webhook");
-  secrets.push(secret);
+  const { webhook, secret } = await webhookInput("verify-webhook", positionals, values.secret, context);
   const signature = values.signature ?? env.BIZCHAT_WEBHOOK_SIGNATURE;
   if (!signature)
     throw new UsageError(

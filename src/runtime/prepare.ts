@@ -66,21 +66,13 @@ export function targetOf(baseUrl: string): Target {
   return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") + url.search };
 }
 
+/** The spec's server (or the client's baseUrl) with its variables filled in; null when one has no value. */
 function serverTarget(row: OperationRow, context: PlanContext): Target | null {
-  if (context.baseUrl !== undefined) {
-    try {
-      return targetOf(operationBaseUrl(row.server, context.baseUrl, undefined, context.serverVariables));
-    } catch {
-      return null;
-    }
+  try {
+    return targetOf(operationBaseUrl(row.server, context.baseUrl, undefined, context.serverVariables));
+  } catch {
+    return null;
   }
-  let missing = false;
-  const url = row.server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = context.serverVariables?.[name] ?? row.server.variables[name];
-    if (value === undefined) missing = true;
-    return encodeURIComponent(value ?? "");
-  });
-  return missing ? null : targetOf(url);
 }
 
 /** A path template split into literal parts and parameter names, joined per call without regular expressions. */

@@ -48,7 +48,6 @@ export async function uploadBotAttachment(
   const uploadUrl = new URL(step1.data.uploadUrl);
   const step2 = await client.POST("/k/emsg/r/{region}/{uploadId}/{fileName}", {
     params: { path: uploadPathParams(uploadUrl) },
-    // The multipart part is a Blob at run time; the generated type of a binary field is a string.
     body: { Filedata: file },
     baseUrl: uploadUrl.origin,
     ...signal,

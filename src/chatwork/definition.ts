@@ -1,8 +1,7 @@
 // Chatwork API v2 as the registry sees it (https://developer.chatwork.com/reference): an API token or an OAuth 2.0
 // access token, error bodies `{ errors: [...] }`, webhooks signed with the webhook token
 // (https://developer.chatwork.com/docs/webhook).
-import { absent, readVariable, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
-import { MOCK_SECRET } from "../runtime/provider-record.js";
+import { absent, readOrMock, readVariable, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
 import { describeChatworkError } from "./errors.js";
 
 export const definition: ProviderRecord = {
@@ -32,7 +31,7 @@ export const definition: ProviderRecord = {
     const supplied = new Set<string>();
     const accessToken = readVariable(env, "CHATWORK_ACCESS_TOKEN");
     if (accessToken) supplied.add("oauth2");
-    const token = readVariable(env, "CHATWORK_API_TOKEN") ?? (mock && !accessToken ? MOCK_SECRET : undefined);
+    const token = readOrMock(env, "CHATWORK_API_TOKEN", mock && !accessToken);
     if (token) supplied.add("apiToken");
     return Promise.resolve({
       supplied,

@@ -2,7 +2,7 @@
 // (https://developers.line.biz/en/reference/partner-docs/): a channel access token, HTTP Basic with the module
 // channel for attach, the `x-line-request-id` header, webhooks signed with the channel secret
 // (https://developers.line.biz/en/reference/messaging-api/#signature-validation).
-import { MOCK_SECRET, readVariable, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
+import { readOrMock, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
 import { describeLineError } from "./errors.js";
 
 export const definition: ProviderRecord = {
@@ -36,11 +36,10 @@ export const definition: ProviderRecord = {
   },
   fromEnvironment(env, { mock }) {
     const supplied = new Set<string>();
-    const value = (name: string, dummy: string) => readVariable(env, name) ?? (mock ? dummy : undefined);
-    const channelAccessToken = value("LINE_CHANNEL_ACCESS_TOKEN", MOCK_SECRET);
+    const channelAccessToken = readOrMock(env, "LINE_CHANNEL_ACCESS_TOKEN", mock);
     if (channelAccessToken !== undefined) supplied.add("Bearer");
-    const channelId = value("LINE_CHANNEL_ID", "1234567890");
-    const channelSecret = value("LINE_CHANNEL_SECRET", MOCK_SECRET);
+    const channelId = readOrMock(env, "LINE_CHANNEL_ID", mock, "1234567890");
+    const channelSecret = readOrMock(env, "LINE_CHANNEL_SECRET", mock);
     if (channelId !== undefined && channelSecret !== undefined) supplied.add("basicAuth");
     return Promise.resolve({
       supplied,

@@ -4,6 +4,7 @@
 // file ID then goes into an image, file, audio or video message or a rich menu. A download
 // (https://developers.worksmobile.com/en/docs/bot-attachment-get) answers 302 with the file's URL in `Location`.
 import type { LineWorksClient } from "./client.js";
+import { uploadFile } from "./upload-file.js";
 
 export interface UploadBotAttachmentOptions {
   botId: number;
@@ -36,8 +37,7 @@ export async function uploadBotAttachment(
   client: LineWorksClient,
   options: UploadBotAttachmentOptions,
 ): Promise<UploadedBotAttachment> {
-  const fileName = options.fileName ?? (options.file instanceof File ? options.file.name : undefined);
-  if (!fileName) throw new TypeError("uploadBotAttachment needs fileName when file is not a File");
+  const { fileName, file } = uploadFile(options, "uploadBotAttachment");
   const signal = options.signal ? { signal: options.signal } : {};
   const step1 = await client.POST("/bots/{botId}/attachments", {
     params: { path: { botId: options.botId } },
@@ -46,10 +46,8 @@ export async function uploadBotAttachment(
   });
   if (step1.error) throw step1.error;
   const uploadUrl = new URL(step1.data.uploadUrl);
-  const file = options.file instanceof File ? options.file : new File([options.file], fileName);
   const step2 = await client.POST("/k/emsg/r/{region}/{uploadId}/{fileName}", {
     params: { path: uploadPathParams(uploadUrl) },
-    // The multipart part is a Blob at run time; the generated type of a binary field is a string.
     body: { Filedata: file },
     baseUrl: uploadUrl.origin,
     ...signal,

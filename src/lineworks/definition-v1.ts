@@ -3,7 +3,7 @@
 // mapped through the documented code table. Its bot callbacks are signed like API 2.0's, with the bot secret; they
 // have no schema in the spec, so the signature only is checked.
 import { operationTable } from "../../generated/lineworks-v1.operations.js";
-import { MOCK_SECRET, absent, readVariable, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
+import { absent, readOrMock, secretsIn, type ProviderRecord } from "../runtime/provider-record.js";
 import { v1ErrorDescriber } from "./errors.js";
 
 export const definition: ProviderRecord = {
@@ -27,8 +27,8 @@ export const definition: ProviderRecord = {
   },
   fromEnvironment(env, { mock }) {
     const supplied = new Set<string>();
-    const value = (name: string, scheme: string, dummy = MOCK_SECRET) => {
-      const found = readVariable(env, name) ?? (mock ? dummy : undefined);
+    const value = (name: string, scheme: string, dummy?: string) => {
+      const found = readOrMock(env, name, mock, dummy);
       if (found !== undefined) supplied.add(scheme);
       return found;
     };

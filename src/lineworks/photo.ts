@@ -2,6 +2,7 @@
 // https://developers.worksmobile.com/en/reference/file-upload): ask for an upload URL with the file's name and
 // size, then POST the file to that absolute URL as multipart `Filedata`, with the same Bearer token.
 import type { LineWorksClient } from "./client.js";
+import { uploadFile } from "./upload-file.js";
 
 export interface UploadContactPhotoOptions {
   contactId: string;
@@ -12,8 +13,7 @@ export interface UploadContactPhotoOptions {
 }
 
 export async function uploadContactPhoto(client: LineWorksClient, options: UploadContactPhotoOptions) {
-  const fileName = options.fileName ?? (options.file instanceof File ? options.file.name : undefined);
-  if (!fileName) throw new TypeError("uploadContactPhoto needs fileName when file is not a File");
+  const { fileName, file } = uploadFile(options, "uploadContactPhoto");
   const signal = options.signal ? { signal: options.signal } : {};
   const step1 = await client.POST("/contacts/{contactId}/photo", {
     params: { path: { contactId: options.contactId } },
@@ -23,7 +23,6 @@ export async function uploadContactPhoto(client: LineWorksClient, options: Uploa
   if (step1.error) throw step1.error;
   const uploadUrl = new URL(step1.data.uploadUrl);
   const uploadId = decodeURIComponent(uploadUrl.pathname.split("/").pop() ?? "");
-  const file = options.file instanceof File ? options.file : new File([options.file], fileName);
   const step2 = await client.POST("/k/contact/photo/{uploadId}", {
     params: { path: { uploadId } },
     body: { Filedata: file },

@@ -85,6 +85,11 @@ export function readVariable(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/** An environment variable's value; when it is not set and `mock` is true, `dummy` (a value the mock accepts). */
+export function readOrMock(env: Env, name: string, mock: boolean, dummy: string = MOCK_SECRET): string | undefined {
+  return readVariable(env, name) ?? (mock ? dummy : undefined);
+}
+
 /** A stand-in for a credential the call turned out not to need; it is never sent (see missingCredentials). */
 export const absent = (names: string) => (): never => {
   throw new Error(`no credentials: set ${names}`);

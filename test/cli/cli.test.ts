@@ -3,63 +3,20 @@
 // counts what it received.
 import { spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
 import { loadSpec, responseExample } from "../support/spec-examples.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(root, "dist/src/cli/main.js");
+import { cleanEnv, cli, requireBuiltCli, runCli } from "./built-cli.js";
 
 // A recognisable token: it must never appear in anything the CLI prints.
 const TOKEN = "cw-SECRET-token-7f3a9c1e";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const run = runCli;
 
-/** The environment of the test process without any credential of ours, plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(CHATWORK_|LINE_|LINEWORKS_|BIZCHAT_)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-// Asynchronous on purpose: the local server of a test must keep answering while the CLI runs.
-function run(args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: cleanEnv(options.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-beforeAll(() => {
-  if (!existsSync(cli))
-    throw new Error(`${path.relative(root, cli)} is missing: run \`npm run build\` first (npm test does)`);
-  const built = statSync(cli).mtimeMs;
-  const sources = path.join(root, "src/cli");
-  const stale = readdirSync(sources, { recursive: true, encoding: "utf8" }).filter(
-    (f) => f.endsWith(".ts") && statSync(path.join(sources, f)).mtimeMs > built,
-  );
-  if (stale.length)
-    throw new Error(`dist/src/cli is older than src/cli/${stale[0]}: run \`npm run build\` first (npm test does)`);
-});
+beforeAll(requireBuiltCli);
 
 describe("help and usage errors", () => {
   it("--help prints the usage with the commands and the environment variables, exit 0", async () => {

@@ -3,17 +3,11 @@
 // LINE WORKS token endpoint (LINEWORKS_TOKEN_URL) and a local API server (--base-url). The token request must ask
 // for the scopes the operation's spec names (a Bot API call with a `contact` token is refused 403), unless
 // LINEWORKS_SCOPE says otherwise; nothing the CLI prints may carry the client secret, the private key or a token.
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { importSPKI, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(root, "dist/src/cli/main.js");
+import { requireBuiltCli, runCli, type Run } from "./built-cli.js";
 
 const CLIENT_ID = "scope-test-client";
 const CLIENT_SECRET = "scope-SECRET-client-4b7e2d";
@@ -28,41 +22,20 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
 /** The key's base64 body, without the PEM armour lines: no part of it may be printed. */
 const KEY_BODY = privateKey.split("\n").slice(1, -2).join("");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let tokens: FaultServer;
 let api: FaultServer;
 
-/** The service-account environment (and nothing else of LINE WORKS from the test process), plus `extra`. */
-function serviceAccountEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(LINEWORKS_|BIZCHAT_)/.test(key)) env[key] = value;
-  return {
-    ...env,
-    LINEWORKS_CLIENT_ID: CLIENT_ID,
-    LINEWORKS_CLIENT_SECRET: CLIENT_SECRET,
-    LINEWORKS_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-    LINEWORKS_PRIVATE_KEY: privateKey,
-    LINEWORKS_TOKEN_URL: `${tokens.url}/oauth2/v2.0/token`,
-    ...extra,
-  };
-}
+/** The service-account environment (and no other credential from the test process), plus `extra`. */
+const serviceAccountEnv = (extra: Record<string, string>): Record<string, string> => ({
+  LINEWORKS_CLIENT_ID: CLIENT_ID,
+  LINEWORKS_CLIENT_SECRET: CLIENT_SECRET,
+  LINEWORKS_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
+  LINEWORKS_PRIVATE_KEY: privateKey,
+  LINEWORKS_TOKEN_URL: `${tokens.url}/oauth2/v2.0/token`,
+  ...extra,
+});
 
-function run(args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: serviceAccountEnv(extra) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: serviceAccountEnv(extra) });
 
 /** `call lineworks …` against the local API server, with --verbose so every event is printed too. */
 const call = (operation: string, params: string[], extra: Record<string, string> = {}, body?: unknown) =>
@@ -97,7 +70,7 @@ function expectNoSecret(r: Run): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error("dist/src/cli/main.js is missing: run `npm run build` first (npm test does)");
+  requireBuiltCli();
   tokens = await startFaultServer((req, res) => {
     const scope = new URLSearchParams(req.body).get("scope");
     // LINE WORKS refuses a scope the app was not granted (https://developers.worksmobile.com/en/docs/auth-jwt).

@@ -3,17 +3,13 @@
 // error status mapped to its class with the provider's code kept. Every example of the message body (one per
 // content type) is sent too, so each of the 13 content types reaches the mock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, errorClassForStatusForTest } from "../support/error-classes.js";
-import { createLineWorksClient } from "../../src/lineworks/index.js";
-import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.js";
+import { createLineWorksClient, type LineWorksClient } from "../../src/lineworks/index.js";
+import { startMockServer, type MockServer } from "../../src/testing.js";
 import { operationTable } from "../../generated/lineworks.operations.js";
-import { exampleCall, loadSpec } from "../support/spec-examples.js";
+import { loadSpec } from "../support/spec-examples.js";
+import { callOperation } from "../../src/runtime/operation-call.js";
 import { isBotOperation } from "../support/lineworks-bot-operations.js";
-
-type AnyClient = Record<
-  string,
-  (path: string, init?: unknown) => Promise<{ data?: unknown; error?: ApiError; response: Response }>
->;
+import { describeExampleOperations } from "./example-operations.js";
 
 const spec = loadSpec("lineworks");
 const ids = Object.entries(operationTable.operations)
@@ -22,7 +18,7 @@ const ids = Object.entries(operationTable.operations)
 
 describe("lineworks Bot API", () => {
   let mock: MockServer;
-  let client: AnyClient;
+  let client: LineWorksClient;
   beforeAll(async () => {
     mock = await startMockServer("lineworks");
     client = createLineWorksClient({
@@ -31,37 +27,16 @@ describe("lineworks Bot API", () => {
       retry: false,
       rateLimit: false,
       validate: { response: "strict" },
-    }) as unknown as AnyClient;
+    });
   });
   afterAll(async () => {
-    (client as unknown as { close(): void })?.close();
+    await client?.close();
     await mock?.close();
   });
 
   it("covers all 38 operations of the Bot API reference", () => expect(ids).toHaveLength(38));
 
-  describe.each(ids)("%s", (id) => {
-    const call = exampleCall(spec, id);
-    const send = (headers?: Record<string, string>) =>
-      client[call.method]!(call.path, { params: call.params, body: call.body, headers });
-
-    it(`succeeds with the spec's example (HTTP ${call.successStatus})`, async () => {
-      const { error, response } = await send();
-      expect(error).toBeUndefined();
-      expect(response.status).toBe(call.successStatus);
-    });
-
-    for (const status of call.errorStatuses) {
-      it(`maps the spec's ${status} example to its error class`, async () => {
-        const { data, error } = await send(mockPrefer({ code: status }));
-        expect(data).toBeUndefined();
-        expect(error).toBeInstanceOf(ApiError);
-        expect(error).toBeInstanceOf(errorClassForStatusForTest(status, error!.code));
-        expect(error!.status).toBe(status);
-        expect(error!.code).toBeTruthy();
-      });
-    }
-  });
+  describeExampleOperations(spec, ids, () => client);
 
   type Examples = Record<string, { value: { content: { type: string } } }>;
   const sendToUser = (spec.paths as Record<string, { post: { requestBody: { content: Record<string, unknown> } } }>)[
@@ -87,7 +62,7 @@ describe("lineworks Bot API", () => {
     ]);
   });
   it.each(Object.keys(examples))("sends the %s example to a user", async (name) => {
-    const { error, response } = await client.POST!("/bots/{botId}/users/{userId}/messages", {
+    const { error, response } = await callOperation(client, "POST", "/bots/{botId}/users/{userId}/messages", {
       params: { path: { botId: 2000001, userId: "userf7da-f82c-4284-13e7-030f3b4c756x" } },
       body: examples[name]!.value,
     });

@@ -2,15 +2,14 @@
 // from the specs' own examples (the documented contact and bot included): success validated strictly against the spec,
 // every declared error status mapped to its class with the provider's code kept.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, errorClassForStatusForTest } from "../support/error-classes.js";
 import { createLineWorksClient, createLineWorksV1Client } from "../../src/lineworks/index.js";
-import { mockPrefer, startMockServer, type MockServer } from "../../src/testing.js";
+import { startMockServer, type MockServer } from "../../src/testing.js";
 import { operationTable as v2Table } from "../../generated/lineworks.operations.js";
 import { operationTable as v1Table } from "../../generated/lineworks-v1.operations.js";
-import { exampleCall, loadSpec } from "../support/spec-examples.js";
+import { loadSpec } from "../support/spec-examples.js";
 import { contractTransport } from "../support/contract-transport.js";
-import { callOperation } from "../../src/runtime/operation-call.js";
 import { isBotOperation } from "../support/lineworks-bot-operations.js";
+import { describeExampleOperations } from "./example-operations.js";
 
 /** Node transport, or an injected fetch when imported by the .fetch.test.ts twin. */
 const transport = contractTransport();
@@ -68,28 +67,6 @@ for (const suite of suites) {
       .map(([id]) => id);
     it(`covers all ${suite.count} operations`, () => expect(ids).toHaveLength(suite.count));
 
-    describe.each(ids)("%s", (id) => {
-      const call = exampleCall(spec, id);
-      const send = (headers?: Record<string, string>) =>
-        // Operations picked by id at run time: the untyped entry the CLI uses too.
-        callOperation(client, call.method, call.path, { params: call.params, body: call.body, headers });
-
-      it(`succeeds with the spec's example (HTTP ${call.successStatus})`, async () => {
-        const { error, response } = await send();
-        expect(error).toBeUndefined();
-        expect(response.status).toBe(call.successStatus);
-      });
-
-      for (const status of call.errorStatuses) {
-        it(`maps the spec's ${status} example to its error class`, async () => {
-          const { data, error } = await send(mockPrefer({ code: status }));
-          expect(data).toBeUndefined();
-          expect(error).toBeInstanceOf(ApiError);
-          expect(error).toBeInstanceOf(errorClassForStatusForTest(status, error!.code));
-          expect(error!.status).toBe(status);
-          expect(error!.code).toBeTruthy();
-        });
-      }
-    });
+    describeExampleOperations(spec, ids, () => client);
   });
 }

@@ -1,45 +1,16 @@
 // `bizchat call lineworks sendMessageToUser …` as users run it: the BUILT CLI (dist/src/cli/main.js, from
 // `npm run build`, which `npm test` runs first) in a child process, against a local server that counts requests.
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { requireBuiltCli, runCli } from "../cli/built-cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(root, "dist/src/cli/main.js");
 const TOKEN = "works-SECRET-bot-token-91be";
 const USER = "userf7da-f82c-4284-13e7-030f3b4c756x";
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(LINEWORKS_|BIZCHAT_)/.test(key)) env[key] = value;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...env, LINEWORKS_ACCESS_TOKEN: TOKEN } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-let server: FaultServer;
-beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error("dist/src/cli/main.js is missing: run `npm run build` first (npm test does)");
-  server = await startFaultServer((_req, res) => {
-    res.writeHead(201);
-    res.end();
-  });
-});
-afterAll(() => server?.close());
-
-describe("bizchat call lineworks sendMessageToUser", () => {
-  it("sends the message through the operation table: path params placed, JSON body, Bearer token", async () => {
-    const body = { content: { type: "text", text: "お疲れさまです。本日の日報を提出してください。" } };
-    const r = await run([
+/** `bizchat call lineworks sendMessageToUser` with `body`, to the local server, with a fixed access token. */
+const sendMessageToUser = (body: unknown) =>
+  runCli(
+    [
       "call",
       "lineworks",
       "sendMessageToUser",
@@ -51,7 +22,24 @@ describe("bizchat call lineworks sendMessageToUser", () => {
       JSON.stringify(body),
       "--base-url",
       server.url,
-    ]);
+    ],
+    { env: { LINEWORKS_ACCESS_TOKEN: TOKEN } },
+  );
+
+let server: FaultServer;
+beforeAll(async () => {
+  requireBuiltCli();
+  server = await startFaultServer((_req, res) => {
+    res.writeHead(201);
+    res.end();
+  });
+});
+afterAll(() => server?.close());
+
+describe("bizchat call lineworks sendMessageToUser", () => {
+  it("sends the message through the operation table: path params placed, JSON body, Bearer token", async () => {
+    const body = { content: { type: "text", text: "お疲れさまです。本日の日報を提出してください。" } };
+    const r = await sendMessageToUser(body);
     expect(r.code).toBe(0);
     const request = server.received.at(-1)!;
     expect(request.method).toBe("POST");
@@ -63,19 +51,7 @@ describe("bizchat call lineworks sendMessageToUser", () => {
 
   it("a 2,001-character text exits 1 with RequestValidationError and nothing is sent", async () => {
     const before = server.received.length;
-    const r = await run([
-      "call",
-      "lineworks",
-      "sendMessageToUser",
-      "-p",
-      "botId=2000001",
-      "-p",
-      `userId=${USER}`,
-      "--body",
-      JSON.stringify({ content: { type: "text", text: "あ".repeat(2001) } }),
-      "--base-url",
-      server.url,
-    ]);
+    const r = await sendMessageToUser({ content: { type: "text", text: "あ".repeat(2001) } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("RequestValidationError (lineworks sendMessageToUser)");
     expect(r.stderr).toContain("body.content.text: must NOT have more than 2000 characters (rule: maxLength");

@@ -278,10 +278,7 @@ export class RedisBucket implements QuotaBucket {
       .adoptReading(
         this.options.key,
         now,
-        {
-          ...(reading.remaining === undefined ? {} : { remaining: reading.remaining }),
-          ...(end === undefined ? {} : { end }),
-        },
+        { remaining: reading.remaining, end },
         { toleranceMs: WINDOW_TOLERANCE_MS, intervalMs: this.intervalMs },
       )
       // A failed resync only leaves the limiter less exact; never fail the call for it.

@@ -35,6 +35,12 @@ export interface ResponseEvent extends CallEventBase {
 export type RetryReason =
   { kind: "status"; status: number } | { kind: "timeout" } | { kind: "network"; code: string | undefined };
 
+/** The reason in a word: the status (`503`), the connection failure's code (or `network`), or `timeout`. */
+export function describeRetryReason(reason: RetryReason): string {
+  if (reason.kind === "status") return String(reason.status);
+  return reason.kind === "network" ? (reason.code ?? "network") : "timeout";
+}
+
 /** The attempt `attempt` failed and the call will be sent again after `delayMs`. */
 export interface RetryEvent extends CallEventBase {
   reason: RetryReason;

@@ -3,7 +3,13 @@
 // someone listens or a tracer records when it starts; otherwise the transport finds no observer on the call and
 // skips every hook.
 import { BizchatError, type Provider } from "./errors.js";
-import type { CallEventBase, ClientEventHub, RetryReason, TokenRenewalReason } from "./events.js";
+import {
+  describeRetryReason,
+  type CallEventBase,
+  type ClientEventHub,
+  type RetryReason,
+  type TokenRenewalReason,
+} from "./events.js";
 import type { LimiterWait } from "./limiter.js";
 import type { OperationPlan, OutgoingRequest } from "./prepare.js";
 import { redactHeaders, redactUrl, REDACTED } from "./redact.js";
@@ -22,11 +28,6 @@ export interface ObserverOptions {
 function reasonOf(outcome: AttemptOutcome): RetryReason {
   if (outcome.kind === "answer") return { kind: "status", status: outcome.status };
   return outcome.kind === "timeout" ? { kind: "timeout" } : { kind: "network", code: outcome.code };
-}
-
-function describeReason(reason: RetryReason): string {
-  if (reason.kind === "status") return String(reason.status);
-  return reason.kind === "network" ? (reason.code ?? "network") : "timeout";
 }
 
 /** One observed call: what the transport reports to, step by step. */
@@ -96,7 +97,7 @@ export class ObservedCall {
 
   retry(outcome: AttemptOutcome, delayMs: number): void {
     const reason = reasonOf(outcome);
-    this.span?.retry(this.attempt, describeReason(reason), delayMs);
+    this.span?.retry(this.attempt, describeRetryReason(reason), delayMs);
     this.options.hub.emit("retry", () => ({ ...this.base(), reason, delayMs }));
   }
 

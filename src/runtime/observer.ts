@@ -113,17 +113,18 @@ export class ObservedCall {
   /** The call ended: with a result whose `error` may be set, or with a thrown error. */
   end(error: unknown): void {
     if (error instanceof BizchatError) this.options.hub.emit("error", () => ({ ...this.base(), error }));
-    const status = this.lastStatus;
-    const errorType =
-      error === undefined
-        ? undefined
-        : status !== undefined && status >= 400 && (error as { status?: number }).status === status
-          ? String(status)
-          : error instanceof Error
-            ? error.name
-            : "_OTHER";
-    this.span?.end(status, errorType, this.attempt);
+    this.span?.end(this.lastStatus, errorTypeOf(error, this.lastStatus), this.attempt);
   }
+}
+
+/**
+ * The span's `error.type`: the status when the error is the last answer's (>= 400), else the error's name
+ * (https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span).
+ */
+function errorTypeOf(error: unknown, status: number | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  if (status !== undefined && status >= 400 && (error as { status?: number }).status === status) return String(status);
+  return error instanceof Error ? error.name : "_OTHER";
 }
 
 /** Decides per call whether it is observed. */

@@ -11,6 +11,7 @@
 // settled at once: rejected with RateLimiterUnavailableError, or handed to a local limiter (`onError: "local"`).
 import type { BizchatError } from "./errors.js";
 import {
+  limiterStopped,
   RESET_MARGIN_MS,
   WINDOW_TOLERANCE_MS,
   type HeaderReading,
@@ -89,7 +90,7 @@ export class RedisBucket implements QuotaBucket {
 
   enter(call: LimitedCall): Promise<() => void> | (() => void) {
     call.signal?.throwIfAborted();
-    if (this.stopped) return Promise.reject(new Error("rate limiter stopped (client.close())"));
+    if (this.stopped) return Promise.reject(limiterStopped());
     const now = Date.now();
     if (this.waiters.length === 0 && this.takeToken(now)) return noRelease;
     if (this.link.current === "down") return this.degrade(call);
@@ -302,7 +303,7 @@ export class RedisBucket implements QuotaBucket {
     clearInterval(this.idleTimer);
     for (const waiter of this.waiters.slice()) {
       this.remove(waiter);
-      waiter.reject(new Error("rate limiter stopped (client.close())"));
+      waiter.reject(limiterStopped());
     }
     void this.localBucket?.stop();
     return this.giveBack(Date.now());

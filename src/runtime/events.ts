@@ -110,10 +110,6 @@ export class ClientEventHub {
     this.count--;
   }
 
-  has(name: ClientEventName): boolean {
-    return (this.listeners[name]?.length ?? 0) > 0;
-  }
-
   /** Delivers the event built by `build` (called only when `name` has listeners). */
   emit<N extends ClientEventName>(name: N, build: () => ClientEvents[N]): void {
     const list = this.listeners[name];

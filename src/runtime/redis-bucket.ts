@@ -225,17 +225,11 @@ export class RedisBucket implements QuotaBucket {
     return true;
   }
 
-  private local(): QuotaBucket | undefined {
-    if (!this.options.local) return undefined;
-    this.localBucket ??= this.options.local();
-    return this.localBucket;
-  }
-
   /** Redis is unreachable: limit in this process, or fail the call (it was not sent). */
   private degrade(call: LimitedCall): Promise<() => void> | (() => void) {
-    const local = this.local();
-    if (!local) return Promise.reject(this.options.unavailable(call, this.link.reason));
-    return local.enter(call);
+    if (!this.options.local) return Promise.reject(this.options.unavailable(call, this.link.reason));
+    this.localBucket ??= this.options.local();
+    return this.localBucket.enter(call);
   }
 
   private degradeAll(): void {

@@ -162,7 +162,7 @@ export class CallObserver {
 
   /** An observer for a call that starts now, or undefined when nobody listens and nothing traces. */
   private observe(plan: OperationPlan): ObservedCall | undefined {
-    const otel = this.options.tracing && tracerRegistered() ? tracingApi() : null;
+    const otel = this.tracing ? tracingApi() : null;
     const span = otel
       ? startCallSpan(otel, {
           provider: this.options.provider,

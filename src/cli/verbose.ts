@@ -1,6 +1,6 @@
 // `bizchat call --verbose`: the client's event stream on stderr, one line per event. Payloads carry no credential
 // (URLs and headers come redacted from the client), and the CLI's stderr is scrubbed of the credentials it read.
-import type { ClientEventListener, ClientEventName } from "../runtime/events.js";
+import { describeRetryReason, type ClientEventListener, type ClientEventName } from "../runtime/events.js";
 
 interface EventSource {
   on<N extends ClientEventName>(name: N, listener: ClientEventListener<N>): void;
@@ -19,10 +19,7 @@ export function printEvents(client: EventSource, write: (line: string) => void):
     line("response", e.attempt, `HTTP ${e.status} in ${ms(e.elapsedMs)}${id}`);
   });
   client.on("retry", (e) => {
-    const why =
-      e.reason.kind === "status"
-        ? `HTTP ${e.reason.status}`
-        : ((e.reason.kind === "network" ? e.reason.code : undefined) ?? e.reason.kind);
+    const why = `${e.reason.kind === "status" ? "HTTP " : ""}${describeRetryReason(e.reason)}`;
     line("retry", e.attempt, `${why}: sending again in ${ms(e.delayMs)}`);
   });
   client.on("rateLimitWait", (e) => {

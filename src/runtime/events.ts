@@ -35,6 +35,12 @@ export interface ResponseEvent extends CallEventBase {
 export type RetryReason =
   { kind: "status"; status: number } | { kind: "timeout" } | { kind: "network"; code: string | undefined };
 
+/** The reason in a word: the status (`503`), the connection failure's code (or `network`), or `timeout`. */
+export function describeRetryReason(reason: RetryReason): string {
+  if (reason.kind === "status") return String(reason.status);
+  return reason.kind === "network" ? (reason.code ?? "network") : "timeout";
+}
+
 /** The attempt `attempt` failed and the call will be sent again after `delayMs`. */
 export interface RetryEvent extends CallEventBase {
   reason: RetryReason;
@@ -102,10 +108,6 @@ export class ClientEventHub {
     if (index === -1) return;
     this.listeners[name] = list!.filter((_, i) => i !== index) as Listeners[N];
     this.count--;
-  }
-
-  has(name: ClientEventName): boolean {
-    return (this.listeners[name]?.length ?? 0) > 0;
   }
 
   /** Delivers the event built by `build` (called only when `name` has listeners). */

@@ -3,7 +3,13 @@
 // someone listens or a tracer records when it starts; otherwise the transport finds no observer on the call and
 // skips every hook.
 import { BizchatError, type Provider } from "./errors.js";
-import type { CallEventBase, ClientEventHub, RetryReason, TokenRenewalReason } from "./events.js";
+import {
+  describeRetryReason,
+  type CallEventBase,
+  type ClientEventHub,
+  type RetryReason,
+  type TokenRenewalReason,
+} from "./events.js";
 import type { LimiterWait } from "./limiter.js";
 import type { OperationPlan, OutgoingRequest } from "./prepare.js";
 import { redactHeaders, redactUrl, REDACTED } from "./redact.js";
@@ -22,11 +28,6 @@ export interface ObserverOptions {
 function reasonOf(outcome: AttemptOutcome): RetryReason {
   if (outcome.kind === "answer") return { kind: "status", status: outcome.status };
   return outcome.kind === "timeout" ? { kind: "timeout" } : { kind: "network", code: outcome.code };
-}
-
-function describeReason(reason: RetryReason): string {
-  if (reason.kind === "status") return String(reason.status);
-  return reason.kind === "network" ? (reason.code ?? "network") : "timeout";
 }
 
 /** One observed call: what the transport reports to, step by step. */
@@ -96,7 +97,7 @@ export class ObservedCall {
 
   retry(outcome: AttemptOutcome, delayMs: number): void {
     const reason = reasonOf(outcome);
-    this.span?.retry(this.attempt, describeReason(reason), delayMs);
+    this.span?.retry(this.attempt, describeRetryReason(reason), delayMs);
     this.options.hub.emit("retry", () => ({ ...this.base(), reason, delayMs }));
   }
 
@@ -112,17 +113,18 @@ export class ObservedCall {
   /** The call ended: with a result whose `error` may be set, or with a thrown error. */
   end(error: unknown): void {
     if (error instanceof BizchatError) this.options.hub.emit("error", () => ({ ...this.base(), error }));
-    const status = this.lastStatus;
-    const errorType =
-      error === undefined
-        ? undefined
-        : status !== undefined && status >= 400 && (error as { status?: number }).status === status
-          ? String(status)
-          : error instanceof Error
-            ? error.name
-            : "_OTHER";
-    this.span?.end(status, errorType, this.attempt);
+    this.span?.end(this.lastStatus, errorTypeOf(error, this.lastStatus), this.attempt);
   }
+}
+
+/**
+ * The span's `error.type`: the status when the error is the last answer's (>= 400), else the error's name
+ * (https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span).
+ */
+function errorTypeOf(error: unknown, status: number | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  if (status !== undefined && status >= 400 && (error as { status?: number }).status === status) return String(status);
+  return error instanceof Error ? error.name : "_OTHER";
 }
 
 /** Decides per call whether it is observed. */
@@ -160,7 +162,7 @@ export class CallObserver {
 
   /** An observer for a call that starts now, or undefined when nobody listens and nothing traces. */
   private observe(plan: OperationPlan): ObservedCall | undefined {
-    const otel = this.options.tracing && tracerRegistered() ? tracingApi() : null;
+    const otel = this.tracing ? tracingApi() : null;
     const span = otel
       ? startCallSpan(otel, {
           provider: this.options.provider,

@@ -39,3 +39,8 @@ export interface QuotaBucket {
   /** Settles waiting calls; a shared bucket also gives back what it holds (the promise settles once it has). */
   stop(): void | Promise<unknown>;
 }
+
+/** What a call still waiting in a bucket gets when the client closes. */
+export function limiterStopped(): Error {
+  return new Error("rate limiter stopped (client.close())");
+}

@@ -11,6 +11,7 @@
 // settled at once: rejected with RateLimiterUnavailableError, or handed to a local limiter (`onError: "local"`).
 import type { BizchatError } from "./errors.js";
 import {
+  limiterStopped,
   RESET_MARGIN_MS,
   WINDOW_TOLERANCE_MS,
   type HeaderReading,
@@ -89,7 +90,7 @@ export class RedisBucket implements QuotaBucket {
 
   enter(call: LimitedCall): Promise<() => void> | (() => void) {
     call.signal?.throwIfAborted();
-    if (this.stopped) return Promise.reject(new Error("rate limiter stopped (client.close())"));
+    if (this.stopped) return Promise.reject(limiterStopped());
     const now = Date.now();
     if (this.waiters.length === 0 && this.takeToken(now)) return noRelease;
     if (this.link.current === "down") return this.degrade(call);
@@ -224,17 +225,11 @@ export class RedisBucket implements QuotaBucket {
     return true;
   }
 
-  private local(): QuotaBucket | undefined {
-    if (!this.options.local) return undefined;
-    this.localBucket ??= this.options.local();
-    return this.localBucket;
-  }
-
   /** Redis is unreachable: limit in this process, or fail the call (it was not sent). */
   private degrade(call: LimitedCall): Promise<() => void> | (() => void) {
-    const local = this.local();
-    if (!local) return Promise.reject(this.options.unavailable(call, this.link.reason));
-    return local.enter(call);
+    if (!this.options.local) return Promise.reject(this.options.unavailable(call, this.link.reason));
+    this.localBucket ??= this.options.local();
+    return this.localBucket.enter(call);
   }
 
   private degradeAll(): void {
@@ -278,10 +273,7 @@ export class RedisBucket implements QuotaBucket {
       .adoptReading(
         this.options.key,
         now,
-        {
-          ...(reading.remaining === undefined ? {} : { remaining: reading.remaining }),
-          ...(end === undefined ? {} : { end }),
-        },
+        { remaining: reading.remaining, end },
         { toleranceMs: WINDOW_TOLERANCE_MS, intervalMs: this.intervalMs },
       )
       // A failed resync only leaves the limiter less exact; never fail the call for it.
@@ -305,7 +297,7 @@ export class RedisBucket implements QuotaBucket {
     clearInterval(this.idleTimer);
     for (const waiter of this.waiters.slice()) {
       this.remove(waiter);
-      waiter.reject(new Error("rate limiter stopped (client.close())"));
+      waiter.reject(limiterStopped());
     }
     void this.localBucket?.stop();
     return this.giveBack(Date.now());

@@ -3,7 +3,7 @@
 // blocks without starving the other processes, so each call holds one slot: one round trip to take it, one
 // (not awaited) to give it back. A slot whose process died frees itself after SLOT_TTL_MS.
 import { randomUUID } from "node:crypto";
-import type { LimitedCall, QuotaBucket } from "./quota.js";
+import { limiterStopped, type LimitedCall, type QuotaBucket } from "./quota.js";
 import type { RedisBucketOptions } from "./redis-bucket.js";
 import type { RedisLink } from "./redis-link.js";
 
@@ -27,7 +27,7 @@ export class RedisSlots implements QuotaBucket {
     const member = `${this.holder}:${++this.sequence}`;
     for (;;) {
       call.signal?.throwIfAborted();
-      if (this.stopped) throw new Error("rate limiter stopped (client.close())");
+      if (this.stopped) throw limiterStopped();
       if (this.link.current === "down") return this.degrade(call);
       const taken = await this.link
         .takeSlot(this.options.key, Date.now(), this.cap, member, SLOT_TTL_MS)

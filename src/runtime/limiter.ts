@@ -8,11 +8,11 @@
 // refill follows the provider's reset header as soon as one is seen.
 // With `rateLimit.redis`, each bucket's window lives in Redis instead and is shared by every process, which lease
 // blocks of it (redis-bucket.ts; concurrency caps: redis-slots.ts).
-import { unrefTimer } from "./timers.js";
 import Bottleneck from "bottleneck";
 import { createHash } from "node:crypto";
 import { RateLimiterUnavailableError, type Provider } from "./errors.js";
 import {
+  limiterStopped,
   RESET_MARGIN_MS,
   WINDOW_TOLERANCE_MS,
   type HeaderReading,
@@ -23,6 +23,7 @@ import {
 import { RedisBucket, type RedisBucketOptions } from "./redis-bucket.js";
 import { RedisLink, type RedisRateLimitOptions } from "./redis-link.js";
 import { RedisSlots } from "./redis-slots.js";
+import { unrefTimer } from "./timers.js";
 
 export type { HeaderReading, LimitedCall, QuotaBucket, RateLimitClass } from "./quota.js";
 
@@ -181,7 +182,6 @@ export class Bucket implements QuotaBucket {
     }
   }
 
-  /** A 429 means the window is spent: hold every call until the provider says it resets. */
   /** How long a call queued now should wait (the time to the next refill, plus a window per full window ahead). */
   expectedWaitMs(now: number): number | undefined {
     if (this.available > 0 || this.spec.limit === undefined) return undefined;
@@ -189,6 +189,7 @@ export class Bucket implements QuotaBucket {
     return Math.max(0, this.nextRefillAt - now) + windowsAhead * (this.spec.intervalMs ?? 0);
   }
 
+  /** A 429 means the window is spent: hold every call until the provider says it resets. */
   exhausted(until: number): void {
     this.available = 0;
     this.refillAt(until);
@@ -197,7 +198,7 @@ export class Bucket implements QuotaBucket {
   stop(): void {
     clearTimeout(this.timer);
     this.wake?.();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error("rate limiter stopped (client.close())"));
+    for (const waiter of this.waiters.splice(0)) waiter.reject(limiterStopped());
     void this.queue.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 }

@@ -1,22 +1,14 @@
 // Bot attachments against local node:http servers on different ports (different origins): the two-step upload
 // (upload URL, then multipart `Filedata` to the storage host with the Bearer token) and the download, whose 302 to
 // the storage host must not carry the access token there.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/index.js";
 import { createLineWorksClient, downloadBotAttachmentFile, uploadBotAttachment } from "../../src/lineworks/index.js";
-import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { faultServers, json } from "../support/fault-server.js";
 
 const TOKEN = "bot-attachment-token-5f1c";
 const FILE_ID = "jp1.1628695315008671000.1628781715.0.1000001.0.0.0";
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Parameters<typeof startFaultServer>[0]) {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = faultServers();
 
 /** A client on the spec's servers whose fetch maps the real API host to a local server. */
 function clientFor(apiUrl: string) {

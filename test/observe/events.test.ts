@@ -1,6 +1,6 @@
 // Client events against real local servers: what each attempt, retry, limiter wait, token renewal and error
 // reports, in order, with the attempt number; listeners that throw; `off`; `error.attempts`.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   NetworkError,
   NotFoundError,
@@ -12,20 +12,11 @@ import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
 import { createLineWorksClient, refreshTokenAuth } from "../../src/lineworks/index.js";
 import type { ClientEvents } from "../../src/runtime/events.js";
-import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { faultServers, json } from "../support/fault-server.js";
 import { refusedUrl } from "../support/raw-server.js";
 
 const TOKEN = "cw-events-token-SECRET-0123456789";
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(handler: Parameters<typeof startFaultServer>[0]) {
-  const started = await startFaultServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = faultServers();
 
 type Recorded = { [N in keyof ClientEvents]: { name: N; event: ClientEvents[N] } }[keyof ClientEvents];
 

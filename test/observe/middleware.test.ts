@@ -2,24 +2,16 @@
 // records what it received: a header added in onRequest reaches the server on every attempt, credentials are
 // added after middleware (which never sees them), onResponse/onError can replace the answer, eject removes.
 import type { Middleware } from "openapi-fetch";
-import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { ServerError } from "../../src/index.js";
 import { createChatworkClient } from "../../src/chatwork/index.js";
 import { createLineClient } from "../../src/line/index.js";
 import { USER_AGENT } from "../../src/runtime/version.js";
-import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { faultServers, json } from "../support/fault-server.js";
 import { refusedUrl } from "../support/raw-server.js";
 
 const TOKEN = "cw-middleware-token-SECRET-42";
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: Parameters<typeof startFaultServer>[0]) {
-  const started = await startFaultServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = faultServers();
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("middleware", () => {

@@ -5,7 +5,7 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { inspect } from "node:util";
 import { importSPKI, jwtVerify } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   NotFoundError,
@@ -24,7 +24,7 @@ import {
   verifyLineWorksSignature,
 } from "../../src/lineworks/index.js";
 import { exampleCall, loadSpec } from "../support/spec-examples.js";
-import { json, startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { faultServers, json } from "../support/fault-server.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -32,15 +32,7 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
 const CLIENT_SECRET = "works-client-secret-0123456789";
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Parameters<typeof startFaultServer>[0]) {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = faultServers();
 
 const contact = {
   contactId: "2d4f6a8c-1111-4222-8333-944455566677",

@@ -2,6 +2,7 @@
 // behaviour (retries, waits, nothing sent) from the server's own counters, not from mocks of the client.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 export interface ReceivedRequest {
   method: string;
@@ -62,5 +63,18 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Starts fault servers for the test file that calls it (at its top level); each is closed after its test. */
+export function faultServers(): (handler: Handler) => Promise<FaultServer> {
+  const open: FaultServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startFaultServer(handler);
+    open.push(server);
+    return server;
   };
 }

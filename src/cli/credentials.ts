@@ -2,7 +2,7 @@
 // would show them). Which variables each provider reads, and how they map onto its client's options and its spec's
 // security schemes, is in the provider's definition record (src/<provider>/definition.ts); this file only asks the
 // records through the generated registry.
-import { PROVIDER_NAMES, registry } from "../../generated/registry.js";
+import { PROVIDER_NAMES } from "../../generated/registry.js";
 import type { OperationRow } from "../runtime/client.js";
 import type {
   EnvVariable,
@@ -11,7 +11,7 @@ import type {
   EnvironmentOptions,
   ProviderRecord,
 } from "../runtime/provider-record.js";
-import type { ProviderName } from "./providers.js";
+import { loadDefinition, type ProviderName } from "./providers.js";
 
 export type { EnvVariable };
 
@@ -32,7 +32,7 @@ export const WEBHOOK_ENVIRONMENT: EnvVariable[] = [
 export async function environmentByProvider(): Promise<[ProviderName, EnvVariable[]][]> {
   return Promise.all(
     PROVIDER_NAMES.map(async (name): Promise<[ProviderName, EnvVariable[]]> => {
-      return [name, (await registry[name].definition()).environment];
+      return [name, (await loadDefinition(name)).environment];
     }),
   );
 }
@@ -46,7 +46,7 @@ export async function readCredentials(
   env: Env,
   options: EnvironmentOptions,
 ): Promise<EnvironmentCredentials & { record: ProviderRecord }> {
-  const record = await registry[provider].definition();
+  const record = await loadDefinition(provider);
   return { ...(await record.fromEnvironment(env, options)), record };
 }
 
